@@ -1,0 +1,298 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .sanitize import sanitize_html
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The section's address: /section/<slug>/. Changing it breaks old links."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences shown on the section page.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Leave empty for a top-level section."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Lower numbers come first in the menu.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
+    bio = models.TextField(_("biography"), blank=True, help_text=_("Shown on the author's page."))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text=_("The login this author uses, if any. Never shown to readers."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A subject, place or person readers can follow, such as "Algeria"."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what readers may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_related(self):
+        """Everything a story card or page shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("The last part of the story's address. Filled in from the headline."),
+    )
+    dek = models.TextField(
+        _("standfirst"),
+        blank=True,
+        help_text=_("One or two sentences under the headline; also used as the summary."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "The story. Paragraphs, subheadings, bold, italic, links, lists and quotes are "
+            "kept; anything else (scripts, styles, embedded frames) is removed on save."
+        ),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=100,
+        blank=True,
+        help_text=_('Where the story was reported from, such as "Algiers".'),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Byline", related_name="articles", blank=True
+    )
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        through=TaggedArticle,
+        blank=True,
+        help_text=_("Places, people and subjects, separated by commas."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Readers see a story only when it is Published and its time has come."),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When readers first see the story. A time in the future schedules it; "
+            "left empty, publishing sets it to now."
+        ),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_path = models.CharField(
+        _("imported from"),
+        max_length=500,
+        blank=True,
+        help_text=_("The seed file this story was imported from."),
+    )
+    source_hash = models.CharField(
+        _("source checksum"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    import_fingerprint = models.CharField(
+        _("text as imported"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Checksum of the text the importer wrote; tells whether an editor changed it."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_public_idx"),
+            models.Index(
+                fields=["section", "status", "published_at"], name="article_section_public_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_path"],
+                condition=~models.Q(source_path=""),
+                name="unique_article_source_path",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        """Authors in byline order; uses the prefetch from ``with_related()``."""
+        return [byline.author for byline in self.bylines.all()]
+
+    def text_fingerprint(self) -> str:
+        """Checksum of the editorial text, compared with ``import_fingerprint``."""
+        text = "\x1f".join([self.headline, self.dek, self.dateline, self.body])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return self.author.name

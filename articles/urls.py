@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("latest/", views.LatestView.as_view(), name="latest"),
+    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    re_path(r"^tag/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
+    re_path(r"^author/(?P<slug>[-\w]+)/$", views.AuthorView.as_view(), name="author"),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
+        views.ArticleDetailView.as_view(),
+        name="detail",
+    ),
+]

@@ -1,0 +1,22 @@
+import pytest
+from django.core.cache import cache
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    """A superuser, as the local demo editor account is."""
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

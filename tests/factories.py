@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    position = factory.Sequence(lambda n: 200 + n)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published story from an hour ago, unless told otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Story number {n} about the news")
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    dek = "A short summary of the story."
+    body = "<p>First paragraph.</p>\n<p>Second paragraph.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(article, create, extracted, **kwargs):
+        if create and extracted:
+            for position, author in enumerate(extracted):
+                Byline.objects.create(article=article, author=author, position=position)
+
+    @factory.post_generation
+    def tags(article, create, extracted, **kwargs):
+        if create and extracted:
+            article.tags.set(list(extracted))
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT)
+        in_review = factory.Trait(status=Article.Status.REVIEW)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+        )

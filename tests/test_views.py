@@ -1,0 +1,243 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Section
+
+from .factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_KINDS = {
+    "draft": {"draft": True},
+    "in review": {"in_review": True},
+    "scheduled": {"scheduled": True},
+}
+
+
+@pytest.fixture
+def section():
+    return SectionFactory(name="Energy desk", slug="energy-desk")
+
+
+@pytest.fixture
+def author():
+    return AuthorFactory(name="Amina Benali", slug="amina-benali")
+
+
+def public_urls(article):
+    return [
+        reverse("articles:home"),
+        reverse("articles:latest"),
+        article.section.get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "oil"}),
+        article.byline_authors[0].get_absolute_url(),
+    ]
+
+
+def test_published_story_is_on_every_list_and_has_its_page(client, section, author):
+    article = ArticleFactory(
+        headline="Pipeline deal signed", section=section, authors=[author], tags=["Oil"]
+    )
+    for url in public_urls(article):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Pipeline deal signed" in response.text, url
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert '<h1 class="story-headline">Pipeline deal signed</h1>' in page.text
+
+
+@pytest.mark.parametrize("kind", HIDDEN_KINDS)
+def test_unpublished_story_shows_nowhere(client, section, author, kind):
+    visible = ArticleFactory(section=section, authors=[author], tags=["Oil"])
+    hidden = ArticleFactory(
+        headline="Secret embargoed story",
+        section=section,
+        authors=[author],
+        tags=["Oil"],
+        **HIDDEN_KINDS[kind],
+    )
+    for url in public_urls(visible):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Secret embargoed story" not in response.text, url
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_story_appears_when_its_time_comes(client, section):
+    publish_at = timezone.now() + timedelta(hours=2)
+    article = ArticleFactory(headline="At noon sharp", section=section, published_at=publish_at)
+    assert "At noon sharp" not in client.get("/").text
+    assert client.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert "At noon sharp" in client.get("/").text
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_story_page_shows_everything_a_reader_needs(client, section):
+    reporters = [AuthorFactory(name="Amina Benali"), AuthorFactory(name="Karim Ziani")]
+    article = ArticleFactory(
+        headline="Gas talks",
+        dek="Two ministers meet.",
+        dateline="Algiers",
+        body="<p>Talks went well.</p>",
+        section=section,
+        authors=reporters,
+        tags=["Algeria", "Azerbaijan"],
+    )
+    html = client.get(article.get_absolute_url()).text
+    assert "Two ministers meet." in html
+    assert '<span class="dateline">Algiers</span>' in html
+    assert f'href="{reporters[0].get_absolute_url()}" rel="author">Amina Benali</a> and ' in html
+    assert f'href="{section.get_absolute_url()}">Energy desk</a>' in html
+    assert 'href="/tag/algeria/" rel="tag">Algeria</a>' in html
+    assert 'href="/tag/azerbaijan/" rel="tag">Azerbaijan</a>' in html
+    assert "<p>Talks went well.</p>" in html
+    assert f'datetime="{timezone.localtime(article.published_at).isoformat()}"' in html
+
+
+def test_story_url_with_the_wrong_date_redirects_permanently(client):
+    article = ArticleFactory(slug="moved-story")
+    response = client.get("/2001/01/01/moved-story/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_story_url_carries_the_local_publication_date(settings):
+    settings.TIME_ZONE = "Africa/Algiers"  # UTC+1: 23:30 UTC is the next day locally
+    article = ArticleFactory(
+        slug="late-night", published_at=datetime(2024, 3, 4, 23, 30, tzinfo=UTC)
+    )
+    assert article.get_absolute_url() == "/2024/03/05/late-night/"
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "999", "-1", "1.5", "%00"])
+def test_bad_page_numbers_give_404(client, section, page):
+    ArticleFactory.create_batch(3, section=section)
+    for url in ["/latest/", section.get_absolute_url()]:
+        assert client.get(url, {"page": page}).status_code == 404
+
+
+def test_lists_are_paginated(client, section, settings):
+    ArticleFactory.create_batch(25, section=section)
+    first = client.get(section.get_absolute_url())
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert 'rel="next"' in first.text
+    second = client.get(section.get_absolute_url(), {"page": 2})
+    assert second.status_code == 200
+    assert len(second.context["articles"]) == 5
+
+
+def test_unknown_section_tag_and_author_give_404(client):
+    for url in ["/section/nope/", "/tag/nope/", "/author/nope/", "/2024/01/01/nope/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "We could not find that page" in response.text
+
+
+def test_home_shows_newest_story_of_each_section(client):
+    energy = SectionFactory(name="Energy X", slug="energy-x")
+    sport = SectionFactory(name="Sport X", slug="sport-x")
+    ArticleFactory(
+        headline="Old energy", section=energy, published_at=timezone.now() - timedelta(days=3)
+    )
+    ArticleFactory(headline="New energy", section=energy)
+    ArticleFactory(headline="Cup final", section=sport)
+    ArticleFactory(headline="Draft sport", section=sport, draft=True)
+    leads = list(client.get("/").context["section_leads"])
+    assert [a.headline for a in leads] == ["New energy", "Cup final"]
+
+
+def test_subsection_stories_show_on_the_parent_section(client):
+    parent = SectionFactory(name="Africa desk", slug="africa-desk")
+    child = SectionFactory(name="Maghreb", slug="maghreb", parent=parent)
+    ArticleFactory(headline="Tunis story", section=child)
+    assert "Tunis story" in client.get(parent.get_absolute_url()).text
+
+
+def test_staff_preview_shows_a_draft_marked_noindex(editor_client, client):
+    article = ArticleFactory(headline="Work in progress", draft=True)
+    response = editor_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: readers cannot see this story yet." in response.text
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+
+
+def test_story_in_arabic_renders_right_to_left(client):
+    article = ArticleFactory(headline="لقاء في الجزائر", language="ar", slug="liqa")
+    html = client.get(article.get_absolute_url()).text
+    assert 'lang="ar" dir="rtl"' in html
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def list_urls(section, author):
+    return {
+        "home": "/",
+        "latest": "/latest/",
+        "section": section.get_absolute_url(),
+        "tag": "/tag/oil/",
+        "author": author.get_absolute_url(),
+    }
+
+
+def make_stories(count, section, author):
+    for _ in range(count):
+        ArticleFactory(
+            section=section,
+            authors=[author, AuthorFactory()],
+            tags=["Oil", f"Tag {Article.objects.count()}"],
+        )
+
+
+@pytest.mark.parametrize("page", ["home", "latest", "section", "tag", "author"])
+def test_list_pages_run_a_fixed_number_of_queries(client, section, author, page):
+    other = SectionFactory()
+    make_stories(2, section, author)
+    ArticleFactory(section=other)
+    url = list_urls(section, author)[page]
+    few = count_queries(client, url)
+    make_stories(15, section, author)
+    ArticleFactory.create_batch(3, section=SectionFactory())
+    assert count_queries(client, url) == few
+    assert few <= 8
+
+
+def test_story_page_runs_a_fixed_number_of_queries(client, section):
+    small = ArticleFactory(section=section, authors=[AuthorFactory()], tags=["One"])
+    big = ArticleFactory(
+        section=section,
+        authors=[AuthorFactory() for _ in range(5)],
+        tags=[f"Tag {n}" for n in range(10)],
+    )
+    assert count_queries(client, small.get_absolute_url()) == count_queries(
+        client, big.get_absolute_url()
+    )
+    assert count_queries(client, big.get_absolute_url()) <= 5
+
+
+def test_starting_sections_exist_with_news_first():
+    names = list(Section.objects.filter(parent=None).values_list("name", flat=True))
+    assert names[:2] == ["News", "Algeria"]
+    for name in [
+        "Africa",
+        "World",
+        "Politics",
+        "Economy",
+        "Energy",
+        "Culture",
+        "Sport",
+        "Technology",
+    ]:
+        assert name in names
