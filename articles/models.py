@@ -1,6 +1,6 @@
 import hashlib
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -175,7 +175,11 @@ class Article(models.Model):
         ),
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"),
+        max_length=10,
+        choices=global_settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the story is written in; Arabic reads right to left."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
