@@ -1,10 +1,12 @@
 import hashlib
+import html
 
 from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -271,6 +273,12 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def dek_repeats_lead(self) -> bool:
+        """True when the standfirst is the body's first sentence, as on imported stories."""
+        lead = strip_tags(self.body[: len(self.dek) * 2 + 200])
+        return bool(self.dek) and html.unescape(lead).lstrip().startswith(self.dek)
 
     @property
     def byline_authors(self) -> list[Author]:

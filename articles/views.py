@@ -20,17 +20,20 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        latest = list(public_articles()[:HOME_LATEST_COUNT])
+        shown = [article.pk for article in latest]
         newest_per_section = Section.objects.annotate(
             newest=Subquery(
                 Article.objects.published()
                 .filter(section=OuterRef("pk"))
+                .exclude(pk__in=shown)
                 .order_by("-published_at", "-pk")
                 .values("pk")[:1]
             )
         ).values("newest")
         section_leads = public_articles().filter(pk__in=newest_per_section)
         return super().get_context_data(
-            latest=public_articles()[:HOME_LATEST_COUNT],
+            latest=latest,
             section_leads=section_leads.order_by("section__position", "section__name"),
             **kwargs,
         )

@@ -141,17 +141,27 @@ def test_unknown_section_tag_and_author_give_404(client):
         assert "We could not find that page" in response.text
 
 
-def test_home_shows_newest_story_of_each_section(client):
+def test_home_shows_newest_story_of_each_section_not_already_in_latest(client, monkeypatch):
+    monkeypatch.setattr("articles.views.HOME_LATEST_COUNT", 1)
     energy = SectionFactory(name="Energy X", slug="energy-x")
     sport = SectionFactory(name="Sport X", slug="sport-x")
-    ArticleFactory(
-        headline="Old energy", section=energy, published_at=timezone.now() - timedelta(days=3)
-    )
-    ArticleFactory(headline="New energy", section=energy)
-    ArticleFactory(headline="Cup final", section=sport)
-    ArticleFactory(headline="Draft sport", section=sport, draft=True)
-    leads = list(client.get("/").context["section_leads"])
-    assert [a.headline for a in leads] == ["New energy", "Cup final"]
+    hours_ago = lambda hours: timezone.now() - timedelta(hours=hours)  # noqa: E731
+    ArticleFactory(headline="Old energy", section=energy, published_at=hours_ago(30))
+    ArticleFactory(headline="New energy", section=energy, published_at=hours_ago(3))
+    ArticleFactory(headline="Old cup", section=sport, published_at=hours_ago(20))
+    ArticleFactory(headline="Cup final", section=sport, published_at=hours_ago(1))
+    ArticleFactory(headline="Draft sport", section=sport, draft=True, published_at=hours_ago(2))
+    context = client.get("/").context
+    assert [a.headline for a in context["latest"]] == ["Cup final"]
+    assert [a.headline for a in context["section_leads"]] == ["New energy", "Old cup"]
+
+
+def test_story_page_does_not_repeat_a_standfirst_that_is_the_lead(client):
+    lead = "The minister arrived on Monday."
+    repeated = ArticleFactory(dek=lead, body=f"<p>{lead} More text.</p>")
+    distinct = ArticleFactory(dek="A summary.", body=f"<p>{lead}</p>")
+    assert 'class="story-dek"' not in client.get(repeated.get_absolute_url()).text
+    assert '<p class="story-dek">A summary.</p>' in client.get(distinct.get_absolute_url()).text
 
 
 def test_subsection_stories_show_on_the_parent_section(client):
@@ -202,7 +212,8 @@ def make_stories(count, section, author):
 
 
 @pytest.mark.parametrize("page", ["home", "latest", "section", "tag", "author"])
-def test_list_pages_run_a_fixed_number_of_queries(client, section, author, page):
+def test_list_pages_run_a_fixed_number_of_queries(client, section, author, page, monkeypatch):
+    monkeypatch.setattr("articles.views.HOME_LATEST_COUNT", 2)  # so home has section leads too
     other = SectionFactory()
     make_stories(2, section, author)
     ArticleFactory(section=other)
