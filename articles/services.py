@@ -34,7 +34,9 @@ def unique_slug(model, text: str, *, exclude_pk: int | None = None, fallback: st
     return candidate
 
 
-def article_save(*, article: Article, user: AbstractBaseUser | None = None) -> Article:
+def article_save(
+    *, article: Article, user: AbstractBaseUser | None = None, comment: str = ""
+) -> Article:
     """Save ``article``, stamping the user and giving it a free slug if it has none.
 
     Two writers racing for the same new slug both succeed: the loser retries with the
@@ -61,7 +63,11 @@ def article_save(*, article: Article, user: AbstractBaseUser | None = None) -> A
 
 
 def article_publish(
-    *, article: Article, user: AbstractBaseUser | None = None, at: datetime | None = None
+    *,
+    article: Article,
+    user: AbstractBaseUser | None = None,
+    at: datetime | None = None,
+    comment: str = "",
 ) -> Article:
     """Publish ``article`` now, or at ``at`` (a future time schedules it)."""
     article.status = Article.Status.PUBLISHED
@@ -69,13 +75,17 @@ def article_publish(
         article.published_at = at
     elif article.published_at is None:
         article.published_at = timezone.now()
-    return article_save(article=article, user=user)
+    if user is not None and user.is_authenticated:
+        article.published_by = user
+    return article_save(article=article, user=user, comment=comment or "Published")
 
 
-def article_unpublish(*, article: Article, user: AbstractBaseUser | None = None) -> Article:
+def article_unpublish(
+    *, article: Article, user: AbstractBaseUser | None = None, comment: str = ""
+) -> Article:
     """Take ``article`` off the public site; it keeps its text and publication time."""
     article.status = Article.Status.DRAFT
-    return article_save(article=article, user=user)
+    return article_save(article=article, user=user, comment=comment or "Returned to draft")
 
 
 def authors_by_name(names: Iterable[str]) -> list[Author]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from .sanitize import sanitize_html
+from ..sanitize import sanitize_html
 
 
 class Section(models.Model):
@@ -104,8 +104,26 @@ class TaggedArticle(ItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of what readers may see."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """The one definition of what readers may see.
+
+        Published status, a publication time that has come, and no embargo still running:
+        the embargo wins over everything, whoever publishes or back-dates the story.
+        """
+        now = timezone.now()
+        return self.filter(
+            models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self):
+        """Published stories whose time (or embargo) has not come yet, soonest first."""
+        now = timezone.now()
+        return (
+            self.filter(status=Article.Status.PUBLISHED)
+            .filter(models.Q(published_at__gt=now) | models.Q(embargo_until__gt=now))
+            .order_by("published_at")
+        )
 
     def with_related(self):
         """Everything a story card or page shows, in a fixed number of queries."""
@@ -176,6 +194,29 @@ class Article(models.Model):
             "left empty, publishing sets it to now."
         ),
     )
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hard embargo: until this time the story is hidden everywhere on the public site, "
+            "even if it is published or its publication time is earlier."
+        ),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown after the byline, such as "Staff and agencies".'),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -223,6 +264,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
@@ -260,19 +302,28 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """The row-level twin of ``Article.objects.published()``."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.is_embargoed
         )
 
     @property
+    def is_embargoed(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def goes_live_at(self):
+        """When a published story becomes visible: the later of its time and its embargo."""
+        times = [t for t in (self.published_at, self.embargo_until) if t is not None]
+        return max(times) if times else None
 
     @property
     def dek_repeats_lead(self) -> bool:

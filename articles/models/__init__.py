@@ -1,0 +1,13 @@
+"""Newsroom's models, one module per part of the domain."""
+
+from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "Author",
+    "Byline",
+    "Section",
+    "Tag",
+    "TaggedArticle",
+]
