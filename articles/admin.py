@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import services
+from . import roles, services
 from .models import Article, Author, Byline, Section, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
@@ -23,7 +25,7 @@ class BylineInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "byline", "tag_list", "published_at"]
+    list_display = ["headline", "state", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug"]
@@ -31,12 +33,25 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline]
-    actions = ["publish_selected", "return_to_draft"]
-    readonly_fields = ["source_path", "created_at", "created_by", "updated_at", "updated_by"]
+    actions = ["publish_selected", "return_to_draft", "submit_for_review"]
+    readonly_fields = [
+        "source_path",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "published_by",
+        "revised_at",
+    ]
+    # Fields only an editor with the publish permission may set.
+    publishing_fields = ["published_at", "embargo_until"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        (_("Placement"), {"fields": ["section", "tags", "dateline", "language"]}),
-        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (_("Placement"), {"fields": ["section", "tags", "dateline", "language", "credit"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "embargo_until", "published_by", "revised_at"]},
+        ),
         (
             _("History"),
             {
@@ -49,12 +64,75 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author", "tags")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.can_publish(request.user):
+            fields += self.publishing_fields
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not roles.can_publish(request.user):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return roles.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None or roles.can_publish(request.user):
+            return super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and roles.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         news = Section.objects.filter(slug="news").first()
         if news is not None:
             initial.setdefault("section", news.pk)
         return initial
+
+    def changelist_view(self, request, extra_context=None):
+        scheduled = Article.objects.scheduled().select_related("section")[:5]
+        return super().changelist_view(
+            request, {"scheduled_next": scheduled, **(extra_context or {})}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if request.method == "GET" and article is not None and article.is_embargoed:
+            self.message_user(
+                request,
+                _(
+                    "Embargoed until %(time)s: this story is hidden everywhere on the public "
+                    "site until then, even though it may be published."
+                )
+                % {
+                    "time": date_format(
+                        timezone.localtime(article.embargo_until), "DATETIME_FORMAT"
+                    )
+                },
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, article):
+        """The status, with when a published story actually goes live."""
+        if article.is_embargoed:
+            when = date_format(timezone.localtime(article.embargo_until), "DATETIME_FORMAT")
+            return _("Embargoed until %(time)s") % {"time": when}
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            return _("Scheduled for %(time)s") % {"time": when}
+        return article.get_status_display()
 
     @admin.display(description=_("authors"))
     def byline(self, article):
@@ -65,9 +143,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return ", ".join(tag.name for tag in article.tags.all())
 
     def save_model(self, request, obj, form, change):
-        services.article_save(article=obj, user=request.user)
+        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
+            services.article_publish(article=obj, user=request.user)
+        else:
+            services.article_save(article=obj, user=request.user)
 
-    @admin.action(description=_("Publish selected stories"), permissions=["change"])
+    @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
@@ -79,7 +160,7 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Return selected stories to draft"), permissions=["change"])
+    @admin.action(description=_("Return selected stories to draft"), permissions=["publish"])
     def return_to_draft(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.DRAFT):
@@ -90,6 +171,35 @@ class ArticleAdmin(admin.ModelAdmin):
             ngettext("%d story returned to draft.", "%d stories returned to draft.", count) % count,
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Submit selected drafts for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted, refused = 0, 0
+        for article in queryset.filter(status=Article.Status.DRAFT):
+            if roles.can_edit(request.user, article):
+                services.article_submit_for_review(article=article, user=request.user)
+                submitted += 1
+            else:
+                refused += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%d story submitted for review.", "%d stories submitted for review.", submitted
+            )
+            % submitted,
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d story is not yours to submit.",
+                    "%d stories are not yours to submit.",
+                    refused,
+                )
+                % refused,
+                messages.WARNING,
+            )
 
 
 @admin.register(Section)

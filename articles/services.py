@@ -4,13 +4,19 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import roles
 from .models import Article, Author, Byline
+from .sanitize import sanitize_html
 
 SLUG_MAX_LENGTH = 80
+
+# A change to one of these on a live story shows readers an "Updated" time.
+READER_VISIBLE_FIELDS = ["headline", "dek", "body", "dateline", "credit"]
 
 
 def unique_slug(model, text: str, *, exclude_pk: int | None = None, fallback: str = "story") -> str:
@@ -39,15 +45,18 @@ def article_save(
 ) -> Article:
     """Save ``article``, stamping the user and giving it a free slug if it has none.
 
-    Two writers racing for the same new slug both succeed: the loser retries with the
-    next free one.
+    A user without the publish permission cannot save a published story. Two writers
+    racing for the same new slug both succeed: the loser retries with the next free one.
     """
-    if user is not None and user.is_authenticated:
+    stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
+    if user is not None:
+        _check_may_save(user, article, stored)
         if article.pk is None:
             article.created_by = user
         article.updated_by = user
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
+    _stamp_revision_for_readers(article, stored)
     generated = not article.slug
     for _attempt in range(5):
         if generated:
@@ -62,6 +71,22 @@ def article_save(
     raise IntegrityError(f"could not find a free slug for {article.headline!r}")
 
 
+def _check_may_save(user: AbstractBaseUser, article: Article, stored: Article | None) -> None:
+    published = Article.Status.PUBLISHED
+    live = article.status == published or (stored is not None and stored.status == published)
+    if live and not roles.can_publish(user):
+        raise PermissionDenied("Only editors can publish or change a published story.")
+
+
+def _stamp_revision_for_readers(article: Article, stored: Article | None) -> None:
+    """Record when readers last saw the text of a live story change."""
+    if stored is None or not stored.is_public:
+        return
+    article.body = sanitize_html(article.body)
+    if any(getattr(stored, name) != getattr(article, name) for name in READER_VISIBLE_FIELDS):
+        article.revised_at = timezone.now()
+
+
 def article_publish(
     *,
     article: Article,
@@ -70,6 +95,8 @@ def article_publish(
     comment: str = "",
 ) -> Article:
     """Publish ``article`` now, or at ``at`` (a future time schedules it)."""
+    if user is not None and not roles.can_publish(user):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.published_at = at
@@ -84,8 +111,22 @@ def article_unpublish(
     *, article: Article, user: AbstractBaseUser | None = None, comment: str = ""
 ) -> Article:
     """Take ``article`` off the public site; it keeps its text and publication time."""
+    if user is not None and not roles.can_publish(user):
+        raise PermissionDenied("Only editors can unpublish stories.")
     article.status = Article.Status.DRAFT
     return article_save(article=article, user=user, comment=comment or "Returned to draft")
+
+
+def article_submit_for_review(
+    *, article: Article, user: AbstractBaseUser, comment: str = ""
+) -> Article:
+    """Hand a draft to the editors."""
+    if not roles.can_edit(user, article):
+        raise PermissionDenied("You can only submit your own stories for review.")
+    if article.status != Article.Status.DRAFT:
+        raise ValueError("Only drafts can be submitted for review.")
+    article.status = Article.Status.REVIEW
+    return article_save(article=article, user=user, comment=comment or "Submitted for review")
 
 
 def authors_by_name(names: Iterable[str]) -> list[Author]:

@@ -67,3 +67,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
         )
+
+
+def user_in_group(group_name: str, **kwargs):
+    """A staff user in one of the newsroom's role groups (Reporter, Editor)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -224,6 +224,13 @@ class Article(models.Model):
         default="en",
         help_text=_("The language the story is written in; Arabic reads right to left."),
     )
+    revised_at = models.DateTimeField(
+        _("updated for readers"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the text of a live story changes; readers see it as Updated."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     created_by = models.ForeignKey(
