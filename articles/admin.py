@@ -1,17 +1,33 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import roles, services
-from .models import Article, Author, Byline, Section, Tag
+from . import roles, services, staging
+from .models import Article, Author, Byline, Section, StagedEdit, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
 if admin.site.is_registered(TaggitTag):
     admin.site.unregister(TaggitTag)
+
+
+class PendingScheduleForm(forms.Form):
+    publish_at = forms.SplitDateTimeField(label=_("Publish at"), widget=AdminSplitDateTime)
+
+    def clean_publish_at(self):
+        value = self.cleaned_data["publish_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future, or publish now."))
+        return value
 
 
 class BylineInline(admin.TabularInline):
@@ -142,11 +158,96 @@ class ArticleAdmin(admin.ModelAdmin):
     def tag_list(self, article):
         return ", ".join(tag.name for tag in article.tags.all())
 
+    def is_staging(self, request, obj) -> bool:
+        """The editor chose "Save as pending change" on a published story."""
+        return (
+            "_stage" in request.POST
+            and obj.pk is not None
+            and Article.objects.filter(pk=obj.pk, status=Article.Status.PUBLISHED).exists()
+        )
+
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
+        if self.is_staging(request, obj):
+            values = {name: getattr(obj, name) for name in StagedEdit.STAGED_FIELDS}
+            stored = Article.objects.get(pk=obj.pk)
+            staging.staged_edit_save(article=stored, user=request.user, values=values)
+            request._staged = True
+        elif "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
             services.article_publish(article=obj, user=request.user)
         else:
             services.article_save(article=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_staged", False):
+            return  # only the text is staged; tags and byline stay as they are
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_staged", False):
+            return "Saved a pending change"
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_staged", False):
+            self.message_user(
+                request,
+                _(
+                    "Saved as a pending change. Readers still see the live text until you "
+                    "publish or schedule the change. Tag and byline changes were not saved."
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_stage"] = (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and roles.can_publish(request.user)
+        )
+        context["staged_edit"] = StagedEdit.objects.filter(article=obj).first() if obj else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/pending/<str:operation>/",
+                self.admin_site.admin_view(self.pending_change_view),
+                name="articles_article_pending",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pending_change_view(self, request, object_id, operation):
+        """Publish, schedule or discard a story's pending change (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not roles.can_publish(request.user):
+            raise PermissionDenied
+        staged = get_object_or_404(StagedEdit, article_id=object_id)
+        if operation == "publish":
+            staging.staged_edit_publish(staged=staged, user=request.user)
+            self.message_user(request, _("The pending change is live."), messages.SUCCESS)
+        elif operation == "discard":
+            staging.staged_edit_discard(staged=staged, user=request.user)
+            self.message_user(request, _("The pending change was discarded."), messages.SUCCESS)
+        elif operation == "schedule":
+            form = PendingScheduleForm(request.POST)
+            if not form.is_valid():
+                self.message_user(request, form.errors.as_text(), messages.ERROR)
+            else:
+                at = form.cleaned_data["publish_at"]
+                staging.staged_edit_schedule(staged=staged, user=request.user, at=at)
+                self.message_user(
+                    request,
+                    _("The pending change goes live at %(time)s.")
+                    % {"time": date_format(timezone.localtime(at), "DATETIME_FORMAT")},
+                    messages.SUCCESS,
+                )
+        else:
+            raise Http404
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[object_id]))
 
     @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -1,5 +1,6 @@
 """Newsroom's models, one module per part of the domain."""
 
+from .staging import StagedEdit
 from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "Author",
     "Byline",
     "Section",
+    "StagedEdit",
     "Tag",
     "TaggedArticle",
 ]
