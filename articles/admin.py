@@ -5,7 +5,8 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import services
-from .models import Article, Author, Byline, Section, Tag
+from .admin_previews import StoryPreviewAdminMixin
+from .models import Article, Author, Byline, Correction, Section, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
 if admin.site.is_registered(TaggitTag):
@@ -21,8 +22,20 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("byline (in order)")
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = ["kind", "published_at", "text", "created_by"]
+    readonly_fields = ["created_by"]
+    extra = 0
+    verbose_name = _("correction or update")
+    verbose_name_plural = _("corrections and updates (readers see them under the story)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "status", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
     list_select_related = ["section"]
@@ -30,7 +43,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "return_to_draft"]
     readonly_fields = ["source_path", "created_at", "created_by", "updated_at", "updated_by"]
     fieldsets = [
@@ -66,6 +79,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            if correction.pk is None:
+                services.correction_add(
+                    article=form.instance,
+                    kind=correction.kind,
+                    text=correction.text,
+                    user=request.user,
+                    at=correction.published_at,
+                )
+            else:
+                services.correction_save(correction=correction, user=request.user)
+        for correction in formset.deleted_objects:
+            correction.delete()
 
     @admin.action(description=_("Publish selected stories"), permissions=["change"])
     def publish_selected(self, request, queryset):
