@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import roles, services, staging
-from .models import Article, Author, Byline, Section, StagedEdit, Tag
+from .admin_previews import StoryPreviewAdminMixin
+from .models import Article, Author, Byline, Correction, Section, StagedEdit, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
 if admin.site.is_registered(TaggitTag):
@@ -39,8 +40,20 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("byline (in order)")
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = ["kind", "published_at", "text", "created_by"]
+    readonly_fields = ["created_by"]
+    extra = 0
+    verbose_name = _("correction or update")
+    verbose_name_plural = _("corrections and updates (readers see them under the story)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "state", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
     list_select_related = ["section"]
@@ -48,7 +61,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "return_to_draft", "submit_for_review"]
     readonly_fields = [
         "source_path",
@@ -248,6 +261,23 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             raise Http404
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[object_id]))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            if correction.pk is None:
+                services.correction_add(
+                    article=form.instance,
+                    kind=correction.kind,
+                    text=correction.text,
+                    user=request.user,
+                    at=correction.published_at,
+                )
+            else:
+                services.correction_save(correction=correction, user=request.user)
+        for correction in formset.deleted_objects:
+            correction.delete()
 
     @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -1,7 +1,7 @@
 """Writes that change stories: one path for admin, import and tests."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import roles
-from .models import Article, Author, Byline
+from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .sanitize import sanitize_html
 
 SLUG_MAX_LENGTH = 80
@@ -47,6 +47,8 @@ def article_save(
 
     A user without the publish permission cannot save a published story. Two writers
     racing for the same new slug both succeed: the loser retries with the next free one.
+    When a story readers may have seen changes address, the old one keeps working (see
+    ``_remember_old_url``).
     """
     stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
     if user is not None:
@@ -64,6 +66,7 @@ def article_save(
         try:
             with transaction.atomic():
                 article.save()
+                _remember_old_url(article=article, stored=stored)
             return article
         except IntegrityError:
             if not generated or not Article.objects.filter(slug=article.slug).exists():
@@ -85,6 +88,23 @@ def _stamp_revision_for_readers(article: Article, stored: Article | None) -> Non
     article.body = sanitize_html(article.body)
     if any(getattr(stored, name) != getattr(article, name) for name in READER_VISIBLE_FIELDS):
         article.revised_at = timezone.now()
+
+
+def _remember_old_url(*, article: Article, stored: Article | None) -> None:
+    """Record the stored address of a story that has been public when its address changes.
+
+    A story counts as having been public once its publication time has passed, even if it
+    was returned to draft since. Old addresses point at the story, not at the next address,
+    so a chain of changes answers with one 301 to the current address; an address that is
+    a story's current one again stops redirecting.
+    """
+    new_url = article.get_absolute_url()
+    ArticleRedirect.objects.filter(old_path=new_url).delete()
+    if stored is None or stored.published_at is None or stored.published_at > timezone.now():
+        return
+    old_url = stored.get_absolute_url()
+    if old_url != new_url:
+        ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": article})
 
 
 def article_publish(
@@ -149,3 +169,76 @@ def article_set_authors(*, article: Article, authors: Iterable[Author]) -> None:
         Byline(article=article, author=author, position=position)
         for position, author in enumerate(dict.fromkeys(authors))
     )
+
+
+def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:
+    """Mark the story as changed without rewriting fields a colleague may be editing.
+
+    On a live story readers see the change as an "Updated" time.
+    """
+    article.updated_at = timezone.now()
+    changes = {"updated_at": article.updated_at}
+    if article.is_public:
+        article.revised_at = changes["revised_at"] = article.updated_at
+    if user is not None and user.is_authenticated:
+        article.updated_by = changes["updated_by"] = user
+    Article.objects.filter(pk=article.pk).update(**changes)
+
+
+def correction_add(
+    *,
+    article: Article,
+    kind: str,
+    text: str,
+    user: AbstractBaseUser | None = None,
+    at: datetime | None = None,
+) -> Correction:
+    """Add a correction or update under ``article``, shown at ``at`` (default: now)."""
+    correction = Correction(
+        article=article,
+        kind=kind,
+        text=text,
+        published_at=at or timezone.now(),
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    return correction_save(correction=correction, user=user)
+
+
+def correction_save(*, correction: Correction, user: AbstractBaseUser | None = None) -> Correction:
+    """Save a new or edited correction; its story counts as changed."""
+    correction.text = correction.text.strip()
+    if not correction.text:
+        raise ValueError("A correction needs text for readers.")
+    if correction.kind not in Correction.Kind.values:
+        raise ValueError(f"Unknown kind of correction: {correction.kind!r}")
+    with transaction.atomic():
+        correction.save()
+        _story_changed(article=correction.article, user=user)
+    return correction
+
+
+def preview_link_create(
+    *, article: Article, user: AbstractBaseUser, expires_in: timedelta, note: str = ""
+) -> PreviewLink:
+    """A secret link that shows ``article`` to anyone holding it, for ``expires_in``."""
+    if not roles.can_publish(user):
+        raise PermissionDenied("Only editors who may publish can share unpublished stories.")
+    if expires_in <= timedelta(0):
+        raise ValueError("A share link must work for some time.")
+    return PreviewLink.objects.create(
+        article=article,
+        created_by=user,
+        expires_at=timezone.now() + expires_in,
+        note=note.strip(),
+    )
+
+
+def preview_link_revoke(*, link: PreviewLink, user: AbstractBaseUser) -> PreviewLink:
+    """Stop ``link`` from opening its story; revoking twice keeps the first time."""
+    if not roles.can_publish(user):
+        raise PermissionDenied("Only editors who may publish can revoke share links.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link

@@ -1,12 +1,15 @@
 from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
+    path("preview/<str:signed>/", views.share_preview, name="share-preview"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     re_path(r"^tag/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
     re_path(r"^author/(?P<slug>[-\w]+)/$", views.AuthorView.as_view(), name="author"),

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
-from .models import Article, Author, Section, Tag
+from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 
 HOME_LATEST_COUNT = 12
 
@@ -100,26 +103,90 @@ class AuthorView(StoryListView):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
 
 
-class ArticleDetailView(DetailView):
-    """A story page. Staff who may edit stories also see drafts here, marked as a preview."""
+def story_queryset():
+    """Everything a story page shows, corrections included, in a fixed number of queries."""
+    return Article.objects.with_related().prefetch_related("corrections")
 
-    context_object_name = "article"
 
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
+def keep_private(response):
+    """Keep a preview out of search engines and shared caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def render_story(request, article, *, preview=False, share_link=None):
+    """The story page exactly as readers see it; a preview is marked and kept private.
+
+    The public page, the admin's Preview button and share links all render through here.
+    """
+    response = TemplateResponse(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "object": article, "preview": preview, "share_link": share_link},
+    )
+    return keep_private(response) if preview else response
+
+
+class ArticleDetailView(View):
+    """A story page. Staff who may edit stories also see drafts here, marked as a preview.
+
+    An address the story had before its slug or date changed answers 301 to the current one,
+    but only for a published story.
+    """
+
+    def get_story(self, slug):
         try:
-            return public_articles().get(slug=slug)
+            return story_queryset().published().get(slug=slug)
         except Article.DoesNotExist:
             if self.request.user.has_perm("articles.change_article"):
-                return get_object_or_404(Article.objects.with_related(), slug=slug)
-            raise Http404(_("No published story has this address.")) from None
+                return story_queryset().filter(slug=slug).first()
+            return None
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        canonical = self.object.get_absolute_url()
-        if request.path != canonical:
-            return redirect(canonical, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        article = self.get_story(kwargs["slug"])
+        path = iri_to_uri(request.path)
+        if article is not None and path == article.get_absolute_url():
+            return render_story(request, article, preview=not article.is_public)
+        moved = (
+            ArticleRedirect.objects.public().select_related("article").filter(old_path=path).first()
+        )
+        if moved is not None:
+            return redirect(moved.article, permanent=True)
+        if article is not None:
+            return redirect(article, permanent=True)
+        raise Http404(_("No published story has this address."))
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=not self.object.is_public, **kwargs)
+
+def share_preview(request, signed):
+    """One unpublished story, for whoever holds an editor's signed, expiring share link.
+
+    A tampered link is refused before the database is asked; an expired or revoked one
+    answers 410 Gone.
+    """
+    token = PreviewLink.token_from_signed(signed)
+    if token is None:
+        raise Http404(_("This share link is not valid."))
+    link = get_object_or_404(PreviewLink, token=token)
+    if link.is_active:
+        response = render_story(
+            request, story_queryset().get(pk=link.article_id), preview=True, share_link=link
+        )
+    else:
+        response = keep_private(
+            TemplateResponse(request, "articles/share_link_gone.html", status=410)
+        )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class CorrectionListView(ListView):
+    """Every correction and update on a published story, newest first."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    allow_empty = True
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article")

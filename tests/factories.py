@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, Correction, PreviewLink, Section
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -67,6 +67,23 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
         )
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = factory.Sequence(lambda n: f"Correction number {n}: the figure was wrong.")
+
+
+class PreviewLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreviewLink
+
+    article = factory.SubFactory(ArticleFactory, draft=True)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
 
 
 def user_in_group(group_name: str, **kwargs):

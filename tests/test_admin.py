@@ -107,6 +107,10 @@ def article_form_data(**overrides):
         "bylines-MAX_NUM_FORMS": "1000",
         "bylines-0-author": AuthorFactory(name="Leila M").pk,
         "bylines-0-position": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

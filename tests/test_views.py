@@ -2,14 +2,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
+from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -183,15 +182,6 @@ def test_story_in_arabic_renders_right_to_left(client):
     article = ArticleFactory(headline="لقاء في الجزائر", language="ar", slug="liqa")
     html = client.get(article.get_absolute_url()).text
     assert 'lang="ar" dir="rtl"' in html
-
-
-def count_queries(client, url):
-    """Queries of a page in steady state (after a first request warmed the caches)."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 def list_urls(section, author):

@@ -1,13 +1,19 @@
 """Newsroom's models, one module per part of the domain."""
 
+from .corrections import Correction
+from .previews import PreviewLink
+from .redirects import ArticleRedirect
 from .staging import StagedEdit
 from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "ArticleRedirect",
     "Author",
     "Byline",
+    "Correction",
+    "PreviewLink",
     "Section",
     "StagedEdit",
     "Tag",
