@@ -1,18 +1,24 @@
-"""The one allow-list for article HTML, applied with nh3 on every save."""
+"""The one allow-list for article HTML, applied with nh3 on every save.
+
+The admin's rich-text editor is configured from ``EDITOR_EXTENSIONS`` below, next to the
+allow-list it must match; ``tests/test_sanitize.py`` fails if the two drift apart.
+"""
+
+import re
+from html import escape
+from html.parser import HTMLParser
 
 import nh3
+
+HEADING_LEVELS = (2, 3, 4)
 
 ALLOWED_TAGS = frozenset(
     {
         "p",
         "br",
-        "h2",
-        "h3",
-        "h4",
+        *(f"h{level}" for level in HEADING_LEVELS),
         "strong",
-        "b",
         "em",
-        "i",
         "a",
         "ul",
         "ol",
@@ -24,23 +30,190 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "ol": frozenset({"start", "type"}),
 }
+# Relative addresses (/section/algeria/, #notes) are always kept; absolute ones need one of these.
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer"
+
+# What django-prose-editor offers editors. Links never open a new window: the editor has no
+# "open in new window" switch and any ``target`` is removed on save.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": list(HEADING_LEVELS)},
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False},
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
+}
+# Attributes the editor writes or declares that are deliberately not stored.
+EDITOR_ATTRIBUTES_NOT_KEPT = {
+    "a": frozenset({"rel", "target"}),  # rel is replaced by LINK_REL; target kept from pastes
+    "figure": frozenset({"class"}),  # the editor's own styling hooks, "figure" and
+    "figcaption": frozenset({"class"}),  # "figure-caption"; it adds them again on load
+    "img": frozenset({"data-file"}),  # written only by a file picker, which is not configured
+    "ol": frozenset({"data-type"}),  # declared, but never written by this editor version
+}
+
+# Pasted Word and Google Docs HTML says "bold" and "italic" with these tags and styles;
+# the first pass keeps them so that ``_Normaliser`` can turn them into <strong> and <em>.
+_PASTE_TAGS = frozenset({"b", "i", "span", "h1", "h5", "h6"})
+_PASTE_STYLED = frozenset({"b", "i", "span"})
+_PASTE_STYLE_PROPERTIES = frozenset({"font-weight", "font-style"})
+# Dropped together with their text: document metadata and Word's hidden XML.
+_CLEAN_CONTENT_TAGS = frozenset({"script", "style", "title", "xml"})
+
+
+def _clean(html: str, **options) -> str:
+    return nh3.clean(
+        html,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        strip_comments=True,
+        **options,
+    )
 
 
 def sanitize_html(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed.
 
-    Scripts, styles, event handlers, ``javascript:`` and ``data:`` URLs, iframes,
-    SVG and forms never survive; their text content is dropped with them.
+    Scripts, styles, event handlers, ``javascript:``, ``data:`` and ``vbscript:`` URLs,
+    iframes, SVG, MathML and forms never survive; scripts and styles take their text
+    with them. Formatting pasted from Word or Google Docs becomes plain <strong>/<em>;
+    empty paragraphs and runs of non-breaking spaces go. Cleaning clean HTML changes
+    nothing.
     """
-    return nh3.clean(
+    loose = _clean(
         html or "",
+        tags=set(ALLOWED_TAGS | _PASTE_TAGS),
+        attributes={
+            **{tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+            **{tag: {"style"} for tag in _PASTE_STYLED},
+        },
+        filter_style_properties=set(_PASTE_STYLE_PROPERTIES),
+        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+        link_rel=None,
+    )
+    return _clean(
+        _Normaliser.run(loose),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel="noopener noreferrer",
-        strip_comments=True,
+        link_rel=LINK_REL,
     ).strip()
+
+
+_RENAMED = {"h1": "h2", "h5": "h4", "h6": "h4"}
+_VOID = frozenset({"br", "img"})
+_MARK_TAGS = frozenset({"b", "strong", "i", "em", "span"})
+_BLANKABLE = frozenset({"p", *(f"h{level}" for level in HEADING_LEVELS)})
+_TEXT_BLOCKS = _BLANKABLE | {"li", "figcaption"}
+_BOLD_WEIGHT = re.compile(r"bold(er)?|[5-9]\d{2,}")
+_NBSP_RUN = re.compile(r"[ \t\r\n\xa0]{2,}")
+
+
+def _style(attrs: dict[str, str]) -> dict[str, str]:
+    pairs = (part.split(":", 1) for part in attrs.get("style", "").split(";") if ":" in part)
+    return {name.strip().lower(): value.strip().lower() for name, value in pairs}
+
+
+def _collapse_nbsp(text: str) -> str:
+    return _NBSP_RUN.sub(lambda run: " " if "\xa0" in run.group() else run.group(), text)
+
+
+class _Normaliser(HTMLParser):
+    """Tidies the well-formed output of the first nh3 pass; the second pass re-checks it.
+
+    Turns <b>, <i> and styled <span> into <strong>/<em> (a Google Docs
+    ``<b style="font-weight:normal">`` wrapper is not bold), renames h1/h5/h6 to the
+    nearest allowed heading, drops empty paragraphs and headings, links without an
+    address, images without a source and <br> outside a text block, and shortens runs
+    of spaces that contain a non-breaking space to one space.
+    """
+
+    @classmethod
+    def run(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.out)
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[tuple[str, list[str]]] = []  # (source tag, tags written for it)
+        self.blocks: list[list] = []  # [output index, has content] per open blankable block
+        self.bold = self.italic = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        tag = _RENAMED.get(tag, tag)
+        if tag in _MARK_TAGS:
+            written = self._marks(tag, _style(attrs))
+        elif self._is_junk(tag, attrs):
+            written = []
+        else:
+            if tag in _BLANKABLE:
+                self.blocks.append([len(self.out), False])
+            if tag == "img":
+                self._mark_content()
+            quoted = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
+            self.out.append(f"<{tag}{quoted}>")
+            written = [tag]
+        if tag not in _VOID:
+            self.open.append((tag, written))
+
+    def _is_junk(self, tag: str, attrs: dict[str, str]) -> bool:
+        if tag == "br":
+            return not any(source in _TEXT_BLOCKS for source, _written in self.open)
+        return (tag == "a" and not attrs.get("href")) or (tag == "img" and not attrs.get("src"))
+
+    def _marks(self, tag: str, style: dict[str, str]) -> list[str]:
+        weight, font_style = style.get("font-weight", ""), style.get("font-style", "")
+        bold = bool(_BOLD_WEIGHT.fullmatch(weight)) or (
+            tag in {"b", "strong"}
+            and not weight[:1].isdigit()
+            and weight not in {"normal", "lighter"}
+        )
+        italic = font_style in {"italic", "oblique"} or (
+            tag in {"i", "em"} and font_style != "normal"
+        )
+        written = []
+        if bold and not self.bold:
+            written.append("strong")
+        if italic and not self.italic:
+            written.append("em")
+        self.bold += "strong" in written
+        self.italic += "em" in written
+        self.out.extend(f"<{name}>" for name in written)
+        return written
+
+    def handle_endtag(self, tag):
+        tag = _RENAMED.get(tag, tag)
+        if tag in _VOID or not self.open or self.open[-1][0] != tag:
+            return
+        _source, written = self.open.pop()
+        if tag in _BLANKABLE:
+            start, has_content = self.blocks.pop()
+            if not has_content:
+                del self.out[start:]
+                return
+        for name in reversed(written):
+            self.bold -= name == "strong"
+            self.italic -= name == "em"
+            self.out.append(f"</{name}>")
+
+    def handle_data(self, data):
+        if data.strip():
+            self._mark_content()
+        self.out.append(escape(_collapse_nbsp(data), quote=False))
+
+    def _mark_content(self):
+        for block in self.blocks:
+            block[1] = True

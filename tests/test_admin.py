@@ -120,7 +120,7 @@ def test_editor_writes_and_publishes_a_story_in_admin(editor_client, editor, cli
     response = editor_client.post(reverse("admin:articles_article_add"), article_form_data())
     assert response.status_code == 302, response.context["adminform"].errors
     article = Article.objects.get(slug="written-in-admin")
-    assert article.body == "<p>Hello <b>world</b></p>"
+    assert article.body == "<p>Hello <strong>world</strong></p>"
     assert sorted(article.tags.names()) == ["Algeria", "Energy"]
     assert [a.name for a in article.authors.all()] == ["Leila M"]
     assert article.created_by == editor

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from ..sanitize import sanitize_html
+from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 
 class Section(models.Model):
@@ -152,12 +153,15 @@ class Article(models.Model):
         blank=True,
         help_text=_("One or two sentences under the headline; also used as the summary."),
     )
-    body = models.TextField(
+    body = ProseEditorField(
         _("body"),
+        extensions=EDITOR_EXTENSIONS,
+        sanitize=sanitize_html,
         blank=True,
         help_text=_(
-            "The story. Paragraphs, subheadings, bold, italic, links, lists and quotes are "
-            "kept; anything else (scripts, styles, embedded frames) is removed on save."
+            "The story. Paragraphs, subheadings, bold, italic, links, lists, quotes and "
+            "pictures with captions are kept; anything else (scripts, styles, embedded "
+            "frames, Word or Google Docs formatting) is removed on save."
         ),
     )
     dateline = models.CharField(
