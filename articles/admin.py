@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import services
+from . import (
+    admin_photos,  # noqa: F401  (registers the photo library)
+    services,
+)
 from .models import Article, Author, Byline, Section, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
@@ -29,12 +32,13 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "lead_photo"]
     inlines = [BylineInline]
     actions = ["publish_selected", "return_to_draft"]
     readonly_fields = ["source_path", "created_at", "created_by", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        (_("Photo"), {"fields": ["lead_photo"]}),
         (_("Placement"), {"fields": ["section", "tags", "dateline", "language"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (

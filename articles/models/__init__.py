@@ -1,5 +1,6 @@
 """Newsroom's models, one module per part of the domain."""
 
+from .photos import Image, Rendition
 from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
 
 __all__ = [
@@ -7,6 +8,8 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "Byline",
+    "Image",
+    "Rendition",
     "Section",
     "Tag",
     "TaggedArticle",
