@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import roles, services, staging
+from . import (
+    admin_photos,  # noqa: F401  (registers the photo library)
+    roles,
+    services,
+    staging,
+)
 from .admin_previews import StoryPreviewAdminMixin
 from .models import Article, Author, Byline, Correction, Section, StagedEdit, Tag
 
@@ -60,7 +65,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "lead_photo"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "return_to_draft", "submit_for_review"]
     readonly_fields = [
@@ -76,6 +81,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     publishing_fields = ["published_at", "embargo_until"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        (_("Photo"), {"fields": ["lead_photo"]}),
         (_("Placement"), {"fields": ["section", "tags", "dateline", "language", "credit"]}),
         (
             _("Publishing"),

@@ -160,6 +160,9 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_PAGE_SIZE = 20
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+# Uploaded photos: larger files or pictures are refused before they are decoded.
+NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", 15 * 1024 * 1024))
+NEWSROOM_PHOTO_MAX_PIXELS = int(os.environ.get("NEWSROOM_PHOTO_MAX_PIXELS", 40_000_000))
 
 LOGIN_URL = "admin:login"
 

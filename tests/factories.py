@@ -1,10 +1,14 @@
+import io
 from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
-from articles.models import Article, Author, Byline, Correction, PreviewLink, Section
+from articles.models import Article, Author, Byline, Correction, Image, PreviewLink, Section
+from articles.photos import photo_save, process_upload
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -93,3 +97,31 @@ def user_in_group(group_name: str, **kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def picture_bytes(size=(64, 48), *, image_format="JPEG", mode="RGB", color="firebrick", **options):
+    """A picture made in memory with Pillow; ``options`` go to ``save()`` (exif, comment...)."""
+    buffer = io.BytesIO()
+    PILImage.new(mode, size, color).save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def picture_upload(name="photo.jpg", content_type="image/jpeg", **kwargs):
+    """An uploaded file as the admin receives it; ``kwargs`` go to ``picture_bytes()``."""
+    return SimpleUploadedFile(name, picture_bytes(**kwargs), content_type=content_type)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A photo stored the way an upload is: checked, cleaned, with its renditions."""
+
+    class Meta:
+        model = Image
+
+    alt_text = factory.Sequence(lambda n: f"Crowd in a square, view {n}")
+    caption = ""
+    credit = ""
+    file = factory.LazyFunction(picture_upload)
+
+    @classmethod
+    def _create(cls, model_class, *args, file, **kwargs):
+        return photo_save(image=model_class(**kwargs), upload=process_upload(file))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 
-from .factories import ArticleFactory, AuthorFactory, SectionFactory
+from .factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -194,12 +194,13 @@ def list_urls(section, author):
     }
 
 
-def make_stories(count, section, author):
+def make_stories(count, section, author, photos=False):
     for _ in range(count):
         ArticleFactory(
             section=section,
             authors=[author, AuthorFactory()],
             tags=["Oil", f"Tag {Article.objects.count()}"],
+            lead_photo=ImageFactory() if photos else None,
         )
 
 
@@ -217,6 +218,24 @@ def test_list_pages_run_a_fixed_number_of_queries(client, section, author, page,
     assert few <= 8
 
 
+@pytest.mark.parametrize("page", ["home", "latest", "section", "tag", "author"])
+def test_list_pages_with_photos_run_a_fixed_number_of_queries(
+    client, section, author, page, monkeypatch
+):
+    monkeypatch.setattr("articles.views.HOME_LATEST_COUNT", 2)
+    other = SectionFactory()
+    make_stories(2, section, author, photos=True)
+    ArticleFactory(section=other, lead_photo=ImageFactory())
+    url = list_urls(section, author)[page]
+    few = count_queries(client, url)
+    make_stories(15, section, author, photos=True)
+    ArticleFactory.create_batch(3, section=SectionFactory(), lead_photo=ImageFactory())
+    response = client.get(url)
+    assert response.text.count('loading="lazy"') >= 2
+    assert count_queries(client, url) == few
+    assert few <= 10
+
+
 def test_story_page_runs_a_fixed_number_of_queries(client, section):
     small = ArticleFactory(section=section, authors=[AuthorFactory()], tags=["One"])
     big = ArticleFactory(
@@ -228,6 +247,8 @@ def test_story_page_runs_a_fixed_number_of_queries(client, section):
         client, big.get_absolute_url()
     )
     assert count_queries(client, big.get_absolute_url()) <= 5
+    with_photo = ArticleFactory(section=section, lead_photo=ImageFactory())
+    assert count_queries(client, with_photo.get_absolute_url()) <= 6
 
 
 def test_starting_sections_exist_with_news_first():

@@ -1,6 +1,7 @@
 """Newsroom's models, one module per part of the domain."""
 
 from .corrections import Correction
+from .photos import Image, Rendition
 from .previews import PreviewLink
 from .redirects import ArticleRedirect
 from .staging import StagedEdit
@@ -13,7 +14,9 @@ __all__ = [
     "Author",
     "Byline",
     "Correction",
+    "Image",
     "PreviewLink",
+    "Rendition",
     "Section",
     "StagedEdit",
     "Tag",

@@ -128,9 +128,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related(self):
         """Everything a story card or page shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "lead_photo").prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
+            "lead_photo__renditions",
         )
 
 
@@ -175,6 +176,18 @@ class Article(models.Model):
     )
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), through="Byline", related_name="articles", blank=True
+    )
+    lead_photo = models.ForeignKey(
+        "Image",
+        verbose_name=_("lead photo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_articles",
+        help_text=_(
+            "Shown large at the top of the story and small on story lists. "
+            "A photo used here cannot be deleted."
+        ),
     )
     tags = TaggableManager(
         verbose_name=_("tags"),
