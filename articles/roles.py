@@ -23,6 +23,10 @@ ROLE_PERMISSIONS = {
         "view_section",
         "view_author",
         "view_tag",
+        "add_image",
+        "change_image",
+        "view_image",
+        "view_correction",
     ],
     "Editor": [
         "add_article",
@@ -44,6 +48,14 @@ ROLE_PERMISSIONS = {
         "change_tag",
         "delete_tag",
         "view_tag",
+        "add_image",
+        "change_image",
+        "delete_image",
+        "view_image",
+        "add_correction",
+        "change_correction",
+        "delete_correction",
+        "view_correction",
     ],
 }
 

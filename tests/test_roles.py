@@ -232,3 +232,13 @@ def test_superuser_may_do_everything(editor_client):
     article = ArticleFactory(created_by=None, section=SectionFactory())
     response = editor_client.post(change_url(article), editable_form(article, headline="Super"))
     assert response.status_code == 302
+
+
+def test_groups_hold_exactly_the_permissions_of_the_roles_table():
+    from django.contrib.auth.models import Group
+
+    from articles.roles import ROLE_PERMISSIONS
+
+    for name, codenames in ROLE_PERMISSIONS.items():
+        granted = Group.objects.get(name=name).permissions.values_list("codename", flat=True)
+        assert sorted(granted) == sorted(codenames), name
