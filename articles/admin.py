@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import services
+from .admin_versioning import VersionedArticleAdmin
 from .models import Article, Author, Byline, Section, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
@@ -22,7 +23,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionedArticleAdmin):
     list_display = ["headline", "status", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
     list_select_related = ["section"]
@@ -65,14 +66,17 @@ class ArticleAdmin(admin.ModelAdmin):
         return ", ".join(tag.name for tag in article.tags.all())
 
     def save_model(self, request, obj, form, change):
-        services.article_save(article=obj, user=request.user)
+        services.article_save(
+            article=obj, user=request.user, expected_version=form.cleaned_data.get("base_version")
+        )
 
     @admin.action(description=_("Publish selected stories"), permissions=["change"])
     def publish_selected(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            services.article_publish(article=article, user=request.user)
-            count += 1
+            with self.unless_changed_meanwhile(request, article):
+                services.article_publish(article=article, user=request.user)
+                count += 1
         self.message_user(
             request,
             ngettext("%d story published.", "%d stories published.", count) % count,
@@ -83,8 +87,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def return_to_draft(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.DRAFT):
-            services.article_unpublish(article=article, user=request.user)
-            count += 1
+            with self.unless_changed_meanwhile(request, article):
+                services.article_unpublish(article=article, user=request.user)
+                count += 1
         self.message_user(
             request,
             ngettext("%d story returned to draft.", "%d stories returned to draft.", count) % count,

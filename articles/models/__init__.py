@@ -1,5 +1,6 @@
 """Newsroom's models, one module per part of the domain."""
 
+from .editing import EditSession
 from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "Byline",
+    "EditSession",
     "Section",
     "Tag",
     "TaggedArticle",
