@@ -19,6 +19,7 @@ from . import (
     staging,
 )
 from .admin_previews import StoryPreviewAdminMixin
+from .admin_versioning import VersionedArticleAdmin
 from .models import Article, Author, Byline, Correction, Section, StagedEdit, Tag
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
@@ -58,7 +59,8 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = ["headline", "state", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
     list_select_related = ["section"]
@@ -191,10 +193,12 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
             stored = Article.objects.get(pk=obj.pk)
             staging.staged_edit_save(article=stored, user=request.user, values=values)
             request._staged = True
-        elif "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
-            services.article_publish(article=obj, user=request.user)
+            return
+        version = form.cleaned_data.get("base_version")
+        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
+            services.article_publish(article=obj, user=request.user, expected_version=version)
         else:
-            services.article_save(article=obj, user=request.user)
+            services.article_save(article=obj, user=request.user, expected_version=version)
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_staged", False):
@@ -289,8 +293,9 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            services.article_publish(article=article, user=request.user)
-            count += 1
+            with self.unless_changed_meanwhile(request, article):
+                services.article_publish(article=article, user=request.user)
+                count += 1
         self.message_user(
             request,
             ngettext("%d story published.", "%d stories published.", count) % count,
@@ -301,8 +306,9 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
     def return_to_draft(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.DRAFT):
-            services.article_unpublish(article=article, user=request.user)
-            count += 1
+            with self.unless_changed_meanwhile(request, article):
+                services.article_unpublish(article=article, user=request.user)
+                count += 1
         self.message_user(
             request,
             ngettext("%d story returned to draft.", "%d stories returned to draft.", count) % count,
@@ -314,8 +320,9 @@ class ArticleAdmin(StoryPreviewAdminMixin, admin.ModelAdmin):
         submitted, refused = 0, 0
         for article in queryset.filter(status=Article.Status.DRAFT):
             if roles.can_edit(request.user, article):
-                services.article_submit_for_review(article=article, user=request.user)
-                submitted += 1
+                with self.unless_changed_meanwhile(request, article):
+                    services.article_submit_for_review(article=article, user=request.user)
+                    submitted += 1
             else:
                 refused += 1
         self.message_user(

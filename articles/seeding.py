@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import services
 from .importer import ParsedArticle, SkipFile, body_html, find_mentions, parse_bytes
+from .locking import StaleEditError
 from .models import Article, Section, Tag
 from .sanitize import sanitize_html
 
@@ -116,6 +117,14 @@ class SeedImporter:
                     transaction.set_rollback(True)
         except SkipFile as exc:
             return FileResult(path, Outcome.SKIPPED, str(exc), notes)
+        except StaleEditError:
+            return FileResult(
+                path,
+                Outcome.KEPT,
+                "an editor saved the story while it was being imported; the editor's version "
+                "is kept",
+                notes,
+            )
         except IntegrityError as exc:
             return FileResult(path, Outcome.SKIPPED, f"conflicts with an existing story: {exc}")
         except DatabaseError as exc:
@@ -139,7 +148,7 @@ class SeedImporter:
                     notes,
                 )
             self._fill(article, parsed)
-            self._save(article, parsed)
+            self._save(article, parsed, comment=f"Updated from {source}")
             return FileResult(path, Outcome.UPDATED, notes=notes)
 
         original = (
@@ -155,7 +164,7 @@ class SeedImporter:
         if parsed.slug:
             article.slug = services.unique_slug(Article, parsed.slug)
         self._fill(article, parsed)
-        self._save(article, parsed)
+        self._save(article, parsed, comment=f"Imported from {source}")
         return FileResult(path, Outcome.CREATED, notes=notes)
 
     def _fill(self, article: Article, parsed: ParsedArticle) -> None:
@@ -170,11 +179,17 @@ class SeedImporter:
         if article.pk is not None and parsed.published_at is not None:
             article.published_at = self._date(parsed)
 
-    def _save(self, article: Article, parsed: ParsedArticle) -> None:
-        services.article_save(article=article)
-        names = parsed.bylines or self.options.author_names
-        services.article_set_authors(article=article, authors=services.authors_by_name(names))
-        article.tags.set(self._tags(parsed))
+    def _save(self, article: Article, parsed: ParsedArticle, *, comment: str) -> None:
+        """Write the story, its byline and tags as one revision.
+
+        An existing story is written only if it is still at the version read in this
+        file's transaction: an editor's save in between wins.
+        """
+        with services.article_revision(article=article, comment=comment):
+            services.article_save(article=article, expected_version=article.version)
+            names = parsed.bylines or self.options.author_names
+            services.article_set_authors(article=article, authors=services.authors_by_name(names))
+            article.tags.set(self._tags(parsed))
 
     def _tags(self, parsed: ParsedArticle) -> list[str]:
         text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))

@@ -1,16 +1,21 @@
 """Writes that change stories: one path for admin, import and tests."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from reversion.models import Version
 
 from . import roles
+from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
+from .revisions import person_name
 from .sanitize import sanitize_html
 
 SLUG_MAX_LENGTH = 80
@@ -40,25 +45,70 @@ def unique_slug(model, text: str, *, exclude_pk: int | None = None, fallback: st
     return candidate
 
 
-def article_save(
+@contextmanager
+def article_revision(
     *, article: Article, user: AbstractBaseUser | None = None, comment: str = ""
-) -> Article:
-    """Save ``article``, stamping the user and giving it a free slug if it has none.
+) -> Iterator[None]:
+    """Record everything written inside the block as one revision of ``article``.
 
-    A user without the publish permission cannot save a published story. Two writers
-    racing for the same new slug both succeed: the loser retries with the next free one.
-    When a story readers may have seen changes address, the old one keeps working (see
-    ``_remember_old_url``).
+    Blocks nest: only the outermost one records, and the user and comment set last win,
+    so saving a story and then its bylines and tags gives one revision with the outer
+    caller's comment. The story is added again on the way out, which brings in the
+    bylines and tags written after it.
     """
-    stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
+    with reversion.create_revision():
+        yield
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        if comment:
+            reversion.set_comment(comment)
+        reversion.add_to_revision(article)
+
+
+def article_save(
+    *,
+    article: Article,
+    user: AbstractBaseUser | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Article:
+    """Save ``article`` as a revision, stamping the user and giving it a free slug if it has none.
+
+    A user without the publish permission cannot save a published story. An existing
+    story is written only if it is still at ``expected_version`` (by default, the version
+    ``article`` was read at); otherwise StaleEditError is raised and nothing is written.
+    Two writers racing for the same new slug both succeed: the loser retries with the next
+    free one. When a story readers may have seen changes address, the old one keeps
+    working (see ``_remember_old_url``).
+    """
+    creating = article.pk is None
+    stored = None if creating else Article.objects.filter(pk=article.pk).first()
     if user is not None:
         _check_may_save(user, article, stored)
+    with article_revision(
+        article=article, user=user, comment=comment or ("Created" if creating else "Changed")
+    ):
+        if not creating:
+            if expected_version is None:
+                expected_version = article.version
+            article.version = claim_next_version(article, expected_version)
+        _stamp(article, user)
+        _stamp_revision_for_readers(article, stored)
+        _save_with_free_slug(article)
+        _remember_old_url(article=article, stored=stored)
+    return article
+
+
+def _stamp(article: Article, user: AbstractBaseUser | None) -> None:
+    if user is not None and user.is_authenticated:
         if article.pk is None:
             article.created_by = user
         article.updated_by = user
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
-    _stamp_revision_for_readers(article, stored)
+
+
+def _save_with_free_slug(article: Article) -> None:
     generated = not article.slug
     for _attempt in range(5):
         if generated:
@@ -66,8 +116,7 @@ def article_save(
         try:
             with transaction.atomic():
                 article.save()
-                _remember_old_url(article=article, stored=stored)
-            return article
+            return
         except IntegrityError:
             if not generated or not Article.objects.filter(slug=article.slug).exists():
                 raise
@@ -113,6 +162,7 @@ def article_publish(
     user: AbstractBaseUser | None = None,
     at: datetime | None = None,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Article:
     """Publish ``article`` now, or at ``at`` (a future time schedules it)."""
     if user is not None and not roles.can_publish(user):
@@ -124,7 +174,12 @@ def article_publish(
         article.published_at = timezone.now()
     if user is not None and user.is_authenticated:
         article.published_by = user
-    return article_save(article=article, user=user, comment=comment or "Published")
+    return article_save(
+        article=article,
+        user=user,
+        comment=comment or "Published",
+        expected_version=expected_version,
+    )
 
 
 def article_unpublish(
@@ -149,6 +204,61 @@ def article_submit_for_review(
     return article_save(article=article, user=user, comment=comment or "Submitted for review")
 
 
+# Restoring old text never publishes, unpublishes or reschedules a story.
+KEPT_ON_RESTORE = ("status", "published_at", "published_by_id", "embargo_until")
+
+
+def article_restore(
+    *,
+    article: Article,
+    version: Version,
+    user: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
+) -> Article:
+    """Bring back the text, bylines and tags ``article`` had in ``version``, as a new revision.
+
+    The story keeps its current publishing state. Raises StaleEditError when the story
+    is no longer at ``expected_version``, and reversion's RevertError when the revision
+    cannot be brought back (say, an author it names has been deleted).
+    """
+    revision = version.revision
+    comment = "Restored revision of " + timezone.localtime(revision.date_created).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    if revision.user is not None:
+        comment += f" by {person_name(revision.user)}"
+    if user is not None:
+        _check_may_save(user, article, article)
+    with article_revision(article=article, user=user, comment=comment):
+        if expected_version is None:
+            expected_version = article.version
+        claimed = claim_next_version(article, expected_version)
+        article.refresh_from_db()
+        kept = {name: getattr(article, name) for name in KEPT_ON_RESTORE}
+        revision.revert(delete=True)
+        article.refresh_from_db()
+        for name, value in kept.items():
+            setattr(article, name, value)
+        if article.is_public:
+            article.revised_at = timezone.now()
+        article.version = claimed
+        _stamp(article, user)
+        article.save()
+    return article
+
+
+def article_delete(*, article: Article, user: AbstractBaseUser | None = None) -> None:
+    """Delete ``article`` after recording it as it is, bylines and tags included.
+
+    That last revision is what "Recover deleted articles" brings back. Call it outside
+    any revision block: a revision only records rows that still exist when it closes.
+    """
+    with transaction.atomic():
+        with article_revision(article=article, user=user, comment="Deleted"):
+            article.refresh_from_db()
+        article.delete()
+
+
 def authors_by_name(names: Iterable[str]) -> list[Author]:
     """The authors with these names, created when new, in the order given."""
     authors = []
@@ -162,13 +272,16 @@ def authors_by_name(names: Iterable[str]) -> list[Author]:
     return authors
 
 
-def article_set_authors(*, article: Article, authors: Iterable[Author]) -> None:
+def article_set_authors(
+    *, article: Article, authors: Iterable[Author], user: AbstractBaseUser | None = None
+) -> None:
     """Replace the byline of ``article`` with ``authors``, in that order."""
-    article.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(article=article, author=author, position=position)
-        for position, author in enumerate(dict.fromkeys(authors))
-    )
+    with article_revision(article=article, user=user, comment="Changed the byline"):
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=article, author=author, position=position)
+            for position, author in enumerate(dict.fromkeys(authors))
+        )
 
 
 def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:

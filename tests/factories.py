@@ -2,11 +2,15 @@ import io
 from datetime import timedelta
 
 import factory
+from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
+from taggit.utils import edit_string_for_tags
 
+from articles import services
 from articles.models import Article, Author, Byline, Correction, Image, PreviewLink, Section
 from articles.photos import photo_save, process_upload
 
@@ -15,10 +19,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def permissions(user, create, extracted, **kwargs):
+        """Exact rights, such as ``permissions=["articles.change_article"]``."""
+        if create and extracted:
+            for name in extracted:
+                app_label, codename = name.split(".")
+                user.user_permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -125,3 +140,40 @@ class ImageFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, file, **kwargs):
         return photo_save(image=model_class(**kwargs), upload=process_upload(file))
+
+
+def admin_form_data(response, **overrides) -> dict:
+    """The POST an editor sends by saving an admin change form unchanged, plus ``overrides``."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.SplitDateTimeField):
+            if not isinstance(value, list):  # a bound form gives back what was posted
+                value = timezone.localtime(value) if value else None
+                value = [value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")] if value else []
+            data[f"{name}_0"], data[f"{name}_1"] = value or ["", ""]
+        elif name == "tags":
+            data[name] = edit_string_for_tags(value) if isinstance(value, list) else value
+        elif value is not None:
+            data[name] = value
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for subform in [formset.management_form, *formset.forms]:
+            for name in subform.fields:
+                value = subform[name].value()
+                if value is not None and value is not False:
+                    data[subform.add_prefix(name)] = value
+    data.update(overrides)
+    return data
+
+
+def saved_story(*, user=None, authors=(), tags=(), comment="Written", **fields):
+    """A story written through the services, so it has a first revision like a real one."""
+    section = fields.pop("section", None) or SectionFactory()
+    article = ArticleFactory.build(section=section, **fields)
+    with services.article_revision(article=article, user=user, comment=comment):
+        services.article_save(article=article, user=user)
+        services.article_set_authors(article=article, authors=authors)
+        article.tags.set(list(tags))
+    return article

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Byline
 
@@ -88,7 +89,8 @@ def test_bulk_publish_and_return_to_draft(editor_client, editor):
     assert Article.objects.get(pk=drafts[0].pk).status == Article.Status.DRAFT
 
 
-def article_form_data(**overrides):
+def article_form_data(article=None, **overrides):
+    """The admin form's POST for a new story, or for changing ``article`` when given."""
     data = {
         "headline": "Written in admin",
         "slug": "written-in-admin",
@@ -112,6 +114,20 @@ def article_form_data(**overrides):
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
     }
+    if article is not None:
+        data.update(
+            headline=article.headline,
+            slug=article.slug,
+            section=article.section_id,
+            status=article.status,
+            base_version=article.version,
+        )
+        if article.published_at is not None:
+            published = timezone.localtime(article.published_at)
+            data.update(
+                published_at_0=published.strftime("%Y-%m-%d"),
+                published_at_1=published.strftime("%H:%M:%S"),
+            )
     data.update(overrides)
     return data
 

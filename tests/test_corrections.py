@@ -103,16 +103,7 @@ def test_story_page_runs_a_fixed_number_of_queries_whatever_its_corrections(clie
 
 
 def change_form_data(article, **overrides):
-    data = article_form_data(
-        headline=article.headline,
-        slug=article.slug,
-        section=article.section_id,
-        status=article.status,
-        published_at_0=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-        published_at_1=timezone.localtime(article.published_at).strftime("%H:%M:%S"),
-    )
-    data.update(overrides)
-    return data
+    return article_form_data(article, **overrides)
 
 
 def test_editor_adds_a_correction_in_admin(editor_client, editor, client):

@@ -110,7 +110,7 @@ def test_hostile_body_posted_to_the_add_form_never_reaches_readers(editor_client
 @corpus_cases(nul=False)
 def test_hostile_body_posted_to_the_change_form_never_reaches_readers(editor_client, payload):
     article = ArticleFactory(slug="written-in-admin")
-    data = article_form_data(body=f"<p>Before</p>{payload}", section=article.section_id)
+    data = article_form_data(article, body=f"<p>Before</p>{payload}")
     data["bylines-0-author"] = AuthorFactory().pk
     response = editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_hostile_body_posted_to_the_change_form_never_reaches_readers(editor_cli
 @corpus_cases(nul=True)
 def test_a_body_with_a_nul_byte_is_refused_by_the_admin_form(editor_client, payload):
     article = ArticleFactory(slug="written-in-admin", body="<p>Unchanged</p>")
-    data = article_form_data(body=f"<p>Before</p>{payload}", section=article.section_id)
+    data = article_form_data(article, body=f"<p>Before</p>{payload}")
     for url in admin_pages(article).values():
         response = editor_client.post(url, data)
         assert response.status_code == 200

@@ -39,15 +39,7 @@ def desk_editor(db):
 
 def editable_form(article, **overrides):
     """The change form's POST data for an existing story."""
-    data = article_form_data(
-        headline=article.headline,
-        slug=article.slug,
-        section=article.section_id,
-        status=article.status,
-        **{"bylines-0-author": AuthorFactory().pk},
-    )
-    data.update(overrides)
-    return data
+    return article_form_data(article, **{"bylines-0-author": AuthorFactory().pk, **overrides})
 
 
 # Reporters

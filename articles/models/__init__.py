@@ -1,6 +1,7 @@
 """Newsroom's models, one module per part of the domain."""
 
 from .corrections import Correction
+from .editing import EditSession
 from .photos import Image, Rendition
 from .previews import PreviewLink
 from .redirects import ArticleRedirect
@@ -14,6 +15,7 @@ __all__ = [
     "Author",
     "Byline",
     "Correction",
+    "EditSession",
     "Image",
     "PreviewLink",
     "Rendition",

@@ -1,6 +1,7 @@
 import hashlib
 import html
 
+import reversion
 from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import Prefetch
@@ -89,6 +90,7 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = models.ForeignKey(
@@ -135,6 +137,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# A revision holds the whole story: what is followed here is saved and restored with it.
+@reversion.register(follow=["bylines", "tagged_items"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -283,6 +287,15 @@ class Article(models.Model):
         help_text=_("Checksum of the text the importer wrote; tells whether an editor changed it."),
     )
 
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Goes up with every save; a form opened on an older version cannot overwrite it."
+        ),
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -350,6 +363,11 @@ class Article(models.Model):
         return max(times) if times else None
 
     @property
+    def has_been_published(self) -> bool:
+        """Published now, or published by someone before: readers may have seen it."""
+        return self.status == self.Status.PUBLISHED or self.published_by_id is not None
+
+    @property
     def dek_repeats_lead(self) -> bool:
         """True when the standfirst is the body's first sentence, as on imported stories."""
         lead = strip_tags(self.body[: len(self.dek) * 2 + 200])
@@ -366,6 +384,7 @@ class Article(models.Model):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+@reversion.register()
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(
