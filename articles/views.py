@@ -10,6 +10,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
+from . import structured_data
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 
 HOME_LATEST_COUNT = 12
@@ -123,7 +124,13 @@ def render_story(request, article, *, preview=False, share_link=None):
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
-        {"article": article, "object": article, "preview": preview, "share_link": share_link},
+        {
+            "article": article,
+            "object": article,
+            "preview": preview,
+            "share_link": share_link,
+            "structured_data": structured_data.news_article(article, request),
+        },
     )
     return keep_private(response) if preview else response
 
