@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run serve test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,21 @@ run: $(STAMP)
 	$(MANAGE) create_local_editor
 	@echo "Admin: http://$(HOST):$(PORT)/admin/ (the account printed above)."
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production setup on this machine: debug off, gunicorn, compressed static files.
+# A secret key is made once and kept in .secret_key (not in git).
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat .secret_key)" \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 \
+	NEWSROOM_SERVE_MEDIA=1
+
+serve: $(STAMP)
+	@test -s .secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) import_seeds
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(MANAGE) create_local_editor
+	@echo "Serving with gunicorn, debug off: http://$(HOST):$(PORT)/"
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py newsroom.wsgi
 
 test: $(STAMP)
 	$(BIN)/ruff check .
