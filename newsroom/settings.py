@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "reversion",
+    "ninja",
     "articles",
 ]
 
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.middleware.ScheduledChangesMiddleware",
+    "articles.api.middleware.ApiHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -191,6 +193,8 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 NEWSROOM_PAGE_SIZE = 20
+# How long browsers and shared caches may keep an answer of the JSON API.
+NEWSROOM_API_CACHE_SECONDS = int(os.environ.get("NEWSROOM_API_CACHE_SECONDS", 60))
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 # Uploaded photos: larger files or pictures are refused before they are decoded.
