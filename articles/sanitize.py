@@ -217,3 +217,31 @@ class _Normaliser(HTMLParser):
     def _mark_content(self):
         for block in self.blocks:
             block[1] = True
+
+
+# Elements that run inside a line of text; every other element separates words.
+_INLINE_TAGS = frozenset({"strong", "em", "a"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The words of a sanitized body on one line, for summaries and word counts."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())

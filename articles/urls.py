@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, views
+from . import archives, feeds, views
 
 app_name = "articles"
 
@@ -17,5 +17,17 @@ urlpatterns = [
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
         views.ArticleDetailView.as_view(),
         name="detail",
+    ),
+    # Years 1000 to 2999: date arithmetic at year 1 or 9999 would overflow.
+    re_path(r"^(?P<year>[12][0-9]{3})/$", archives.YearArchiveView.as_view(), name="archive-year"),
+    re_path(
+        r"^(?P<year>[12][0-9]{3})/(?P<month>[0-9]{2})/$",
+        archives.MonthArchiveView.as_view(),
+        name="archive-month",
+    ),
+    re_path(
+        r"^(?P<year>[12][0-9]{3})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        archives.DayArchiveView.as_view(),
+        name="archive-day",
     ),
 ]

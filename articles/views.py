@@ -5,12 +5,13 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
-from . import structured_data
+from . import metadata
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 
 HOME_LATEST_COUNT = 12
@@ -39,11 +40,44 @@ class HomeView(TemplateView):
         return super().get_context_data(
             latest=latest,
             section_leads=section_leads.order_by("section__position", "section__name"),
+            page_meta=metadata.home_page(self.request),
             **kwargs,
         )
 
 
-class StoryListView(ListView):
+class ListMetadataMixin:
+    """``heading`` and ``page_meta`` for a paginated list, from what subclasses say of it."""
+
+    def get_heading(self) -> str:
+        raise NotImplementedError
+
+    def get_description(self) -> str:
+        raise NotImplementedError
+
+    def get_path(self) -> str:
+        """The list's address, without ``?page=``."""
+        raise NotImplementedError
+
+    def get_trail(self) -> metadata.Trail:
+        """Breadcrumbs from below the home page to this list."""
+        return [(self.get_heading(), self.get_path())]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["heading"] = self.get_heading()
+        context["page_meta"] = metadata.list_page(
+            self.request,
+            path=self.get_path(),
+            title=context["heading"],
+            description=self.get_description(),
+            page_number=page.number if page else 1,
+            trail=self.get_trail(),
+        )
+        return context
+
+
+class StoryListView(ListMetadataMixin, ListView):
     """A paginated list of published stories; subclasses narrow it down.
 
     An unknown or out-of-range ``?page=`` gives 404, never a server error.
@@ -62,23 +96,49 @@ class StoryListView(ListView):
 
 
 class LatestView(StoryListView):
+    template_name = "articles/article_latest.html"
+
+    def get_heading(self):
+        return _("Latest news")
+
+    def get_description(self):
+        return _("The latest news from %(name)s.") % {"name": settings.NEWSROOM_NAME}
+
+    def get_path(self):
+        return reverse("articles:latest")
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("Latest news"), **kwargs)
+        years = Article.objects.published().datetimes("published_at", "year", order="DESC")
+        return super().get_context_data(archive_years=years, **kwargs)
 
 
 class SectionView(StoryListView):
     template_name = "articles/section_detail.html"
 
     def narrow(self, queryset):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = get_object_or_404(
+            Section.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
         return queryset.filter(Q(section=self.section) | Q(section__parent=self.section))
+
+    def get_heading(self):
+        return self.section.name
+
+    def get_description(self):
+        return self.section.description or _("The latest %(section)s stories from %(name)s.") % {
+            "section": self.section.name,
+            "name": settings.NEWSROOM_NAME,
+        }
+
+    def get_path(self):
+        return self.section.get_absolute_url()
+
+    def get_trail(self):
+        return metadata.section_trail(self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            section=self.section,
-            heading=self.section.name,
-            current_section_slug=self.section.slug,
-            **kwargs,
+            section=self.section, current_section_slug=self.section.slug, **kwargs
         )
 
 
@@ -89,8 +149,17 @@ class TagView(StoryListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return queryset.filter(tags=self.tag)
 
+    def get_heading(self):
+        return self.tag.name
+
+    def get_description(self):
+        return _("Stories about %(tag)s.") % {"tag": self.tag.name}
+
+    def get_path(self):
+        return self.tag.get_absolute_url()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, heading=self.tag.name, **kwargs)
+        return super().get_context_data(tag=self.tag, **kwargs)
 
 
 class AuthorView(StoryListView):
@@ -100,13 +169,26 @@ class AuthorView(StoryListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return queryset.filter(bylines__author=self.author)
 
+    def get_heading(self):
+        return self.author.name
+
+    def get_description(self):
+        return self.author.bio or _("Stories by %(name)s.") % {"name": self.author.name}
+
+    def get_path(self):
+        return self.author.get_absolute_url()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 def story_queryset():
     """Everything a story page shows, corrections included, in a fixed number of queries."""
-    return Article.objects.with_related().prefetch_related("corrections")
+    return (
+        Article.objects.with_related()
+        .select_related("section__parent")
+        .prefetch_related("corrections")
+    )
 
 
 def keep_private(response):
@@ -129,7 +211,8 @@ def render_story(request, article, *, preview=False, share_link=None):
             "object": article,
             "preview": preview,
             "share_link": share_link,
-            "structured_data": structured_data.news_article(article, request),
+            "page_meta": metadata.story_page(request, article),
+            "related": Article.objects.published().related_to(article),
         },
     )
     return keep_private(response) if preview else response
@@ -187,7 +270,7 @@ def share_preview(request, signed):
     return response
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ListMetadataMixin, ListView):
     """Every correction and update on a published story, newest first."""
 
     template_name = "articles/correction_list.html"
@@ -197,3 +280,14 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article")
+
+    def get_heading(self):
+        return _("Corrections and updates")
+
+    def get_description(self):
+        return _("Corrections and updates to stories by %(name)s.") % {
+            "name": settings.NEWSROOM_NAME
+        }
+
+    def get_path(self):
+        return reverse("articles:corrections")

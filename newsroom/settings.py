@@ -145,7 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "DZWatch")
 NEWSROOM_TAGLINE = os.environ.get("NEWSROOM_TAGLINE", "News from Algeria, Africa and the world")
 NEWSROOM_TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Africa/Algiers")
-NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "")
+# A static file (a path under static/), used as the publisher logo in structured data.
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO") or "img/logo.png"
 LANGUAGE_CODE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -86,6 +86,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
         )
+        embargoed = factory.Trait(
+            embargo_until=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+        )
 
 
 class CorrectionFactory(factory.django.DjangoModelFactory):

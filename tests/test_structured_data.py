@@ -14,9 +14,9 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 
 def json_ld(client, article):
     html = client.get(article.get_absolute_url()).text
-    blocks = JSON_LD.findall(html)
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
+    blocks = [json.loads(block) for block in JSON_LD.findall(html)]
+    assert [block["@type"] for block in blocks] == ["NewsArticle", "BreadcrumbList"]
+    return blocks[0]
 
 
 def test_story_page_carries_a_news_article(client):
@@ -49,6 +49,8 @@ def test_text_cannot_close_the_script_element(client):
     hostile = "</script><script>alert(1)</script><!--"
     article = ArticleFactory(headline=hostile, dek=hostile, credit=hostile, tags=[hostile])
     html = client.get(article.get_absolute_url()).text
-    block = JSON_LD.search(html).group(1)
-    assert "</script" not in block and "<" not in block
-    assert json.loads(block)["headline"] == hostile
+    blocks = JSON_LD.findall(html)
+    assert len(blocks) == 2
+    for block in blocks:
+        assert "</script" not in block and "<" not in block
+    assert json.loads(blocks[0])["headline"] == hostile

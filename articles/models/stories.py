@@ -4,7 +4,7 @@ import html
 import reversion
 from django.conf import global_settings, settings
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -135,6 +135,41 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
             "lead_photo__renditions",
         )
+
+    def related_to(self, article: "Article", *, limit: int = 5) -> list["Article"]:
+        """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
+
+        Call it on ``published()``. Stories sharing the most tags come first, newer first
+        among equals; when fewer than ``limit`` share a tag, the newest stories of the same
+        section fill the list. Always two queries, plus prefetches for the cards.
+        """
+        candidates = (
+            self.exclude(pk=article.pk)
+            .select_related("section", "lead_photo")
+            .prefetch_related(None)
+            .defer("body")  # cards never show it, and the ranking need not group by it
+            .order_by("-published_at", "-pk")
+        )
+        # Filtering on the join before annotating makes Count see only the shared tags,
+        # so every row has at least one and the tag index does the work.
+        article_tags = TaggedArticle.objects.filter(content_object=article.pk).values("tag")
+        related = list(
+            candidates.filter(tagged_items__tag__in=article_tags)
+            .annotate(shared=Count("tagged_items"))
+            .order_by("-shared", "-published_at", "-pk")[:limit]
+        )
+        # Fetched even when not needed, so a story page costs the same whatever its tags.
+        # At most len(related) of these are listed already: ``limit`` always fill the list.
+        newest_in_section = candidates.filter(section=article.section_id)[:limit]
+        picked = {story.pk for story in related}
+        related += [story for story in newest_in_section if story.pk not in picked]
+        related = related[:limit]
+        prefetch_related_objects(
+            related,
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "lead_photo__renditions",
+        )
+        return related
 
 
 # A revision holds the whole story: what is followed here is saved and restored with it.

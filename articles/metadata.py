@@ -1,0 +1,186 @@
+"""What each public page tells search engines and social sites about itself.
+
+Views build a ``PageMeta`` here and ``templates/includes/meta.html`` prints it: the
+canonical address, description, hreflang, Open Graph, Twitter card and JSON-LD.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import get_language, get_language_info, to_locale
+from django.utils.translation import gettext as _
+
+from . import structured_data
+from .models import Article, Image, Section
+from .sanitize import plain_text
+
+DESCRIPTION_WORDS = 40
+
+# (name, path) pairs from below the home page down to a page, for breadcrumbs.
+Trail = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    canonical_url: str
+    description: str
+    language: str
+    direction: str
+    properties: list[tuple[str, str]]  # <meta property>: Open Graph and article:*
+    names: list[tuple[str, str]]  # <meta name>: the Twitter card
+    structured_data: list[dict]
+
+
+@dataclass(frozen=True)
+class SharedImage:
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def summary(text: str) -> str:
+    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
+
+
+def direction(language: str) -> str:
+    return "rtl" if get_language_info(language)["bidi"] else "ltr"
+
+
+def shared_image(request: HttpRequest, photo: Image | None) -> SharedImage | None:
+    """The lead photo as social sites show it: its largest JPEG rendition."""
+    if photo is None:
+        return None
+    picture = structured_data.share_renditions(photo)[0]
+    return SharedImage(
+        url=request.build_absolute_uri(picture.file.url),
+        width=picture.width,
+        height=picture.height,
+        alt=photo.alt_text,
+    )
+
+
+def page_meta(
+    request: HttpRequest,
+    *,
+    path: str,
+    title: str,
+    description: str,
+    language: str,
+    og_type: str = "website",
+    image: SharedImage | None = None,
+    properties: Sequence[tuple[str, str]] = (),
+    structured: Sequence[dict] = (),
+) -> PageMeta:
+    url = request.build_absolute_uri(path)
+    open_graph = [
+        ("og:type", og_type),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", url),
+        ("og:site_name", settings.NEWSROOM_NAME),
+        ("og:locale", to_locale(language)),
+    ]
+    twitter = [
+        ("twitter:card", "summary_large_image" if image else "summary"),
+        ("twitter:title", title),
+        ("twitter:description", description),
+    ]
+    if image:
+        open_graph += [
+            ("og:image", image.url),
+            ("og:image:width", str(image.width)),
+            ("og:image:height", str(image.height)),
+            ("og:image:alt", image.alt),
+        ]
+        twitter += [("twitter:image", image.url), ("twitter:image:alt", image.alt)]
+    return PageMeta(
+        canonical_url=url,
+        description=description,
+        language=language,
+        direction=direction(language),
+        properties=[*open_graph, *properties],
+        names=twitter,
+        structured_data=list(structured),
+    )
+
+
+def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
+    return structured_data.breadcrumb_list(request, [(_("Home"), reverse("articles:home")), *trail])
+
+
+def section_trail(section: Section) -> Trail:
+    """The parent section if there is one, then the section."""
+    sections = [section.parent, section] if section.parent_id else [section]
+    return [(s.name, s.get_absolute_url()) for s in sections]
+
+
+def story_page(request: HttpRequest, article: Article) -> PageMeta:
+    """Needs ``story_queryset()``'s prefetches: bylines, tags, photo, corrections."""
+    description = summary(article.dek or plain_text(article.body)) or article.headline
+    properties = []
+    if article.published_at:
+        modified = article.revised_at or article.published_at
+        properties += [
+            ("article:published_time", article.published_at.isoformat()),
+            ("article:modified_time", modified.isoformat()),
+        ]
+    properties.append(("article:section", article.section.name))
+    properties += [
+        ("article:author", request.build_absolute_uri(author.get_absolute_url()))
+        for author in article.byline_authors
+    ]
+    properties += [("article:tag", tag.name) for tag in article.tags.all()]
+    trail = [*section_trail(article.section), (article.headline, article.get_absolute_url())]
+    return page_meta(
+        request,
+        path=article.get_absolute_url(),
+        title=article.headline,
+        description=description,
+        language=article.language,
+        og_type="article",
+        image=shared_image(request, article.lead_photo),
+        properties=properties,
+        structured=[
+            structured_data.news_article(article, request),
+            breadcrumbs(request, trail),
+        ],
+    )
+
+
+def list_page(
+    request: HttpRequest,
+    *,
+    path: str,
+    title: str,
+    description: str,
+    page_number: int = 1,
+    trail: Sequence[tuple[str, str]] = (),
+) -> PageMeta:
+    """A list of stories; each of its pages is its own canonical address.
+
+    ``trail`` leads from below the home page down to this list, its last step.
+    """
+    return page_meta(
+        request,
+        path=path if page_number == 1 else f"{path}?page={page_number}",
+        title=title,
+        description=summary(description),
+        language=get_language(),
+        structured=[breadcrumbs(request, trail)] if trail else [],
+    )
+
+
+def home_page(request: HttpRequest) -> PageMeta:
+    return page_meta(
+        request,
+        path=reverse("articles:home"),
+        title=settings.NEWSROOM_NAME,
+        description=settings.NEWSROOM_TAGLINE,
+        language=get_language(),
+        structured=[structured_data.website(request)],
+    )

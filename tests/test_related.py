@@ -1,0 +1,173 @@
+"""Related stories under a story: shared tags first, then the section's newest."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from .queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_KINDS = {
+    "draft": {"draft": True},
+    "in review": {"in_review": True},
+    "scheduled": {"scheduled": True},
+    "embargoed": {"embargoed": True},
+}
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def related_headlines(article):
+    return [story.headline for story in Article.objects.published().related_to(article)]
+
+
+@pytest.fixture
+def section():
+    return SectionFactory(name="Energy desk", slug="energy-desk")
+
+
+@pytest.fixture
+def story(section):
+    return ArticleFactory(headline="Gas deal", section=section, tags=["Gas", "Oil", "Algeria"])
+
+
+def test_more_shared_tags_rank_higher_whatever_the_date(story):
+    ArticleFactory(headline="One shared, newest", tags=["Gas"], published_at=hours_ago(2))
+    ArticleFactory(
+        headline="Three shared, oldest", tags=["Gas", "Oil", "Algeria"], published_at=hours_ago(90)
+    )
+    ArticleFactory(
+        headline="Two shared", tags=["Oil", "Algeria", "Sport"], published_at=hours_ago(50)
+    )
+    ArticleFactory(headline="Nothing shared", tags=["Sport"], published_at=hours_ago(1))
+    assert related_headlines(story) == ["Three shared, oldest", "Two shared", "One shared, newest"]
+
+
+def test_equal_shares_are_ordered_newest_first(story):
+    ArticleFactory(headline="Older", tags=["Gas", "Oil"], published_at=hours_ago(30))
+    ArticleFactory(headline="Newer", tags=["Gas", "Algeria"], published_at=hours_ago(3))
+    ArticleFactory(headline="Middle", tags=["Oil", "Algeria"], published_at=hours_ago(10))
+    assert related_headlines(story) == ["Newer", "Middle", "Older"]
+
+
+def test_at_most_five_and_never_the_story_itself(story):
+    for n in range(8):
+        ArticleFactory(headline=f"Shared {n}", tags=["Gas"], published_at=hours_ago(n + 2))
+    assert related_headlines(story) == [f"Shared {n}" for n in range(5)]
+
+
+def test_the_section_s_newest_fill_the_list(story, section):
+    ArticleFactory(headline="Shares a tag, other section", tags=["Gas"], published_at=hours_ago(80))
+    for n in range(6):
+        ArticleFactory(headline=f"Same section {n}", section=section, published_at=hours_ago(n + 2))
+    ArticleFactory(headline="Other section, newest", published_at=hours_ago(1))
+    assert related_headlines(story) == [
+        "Shares a tag, other section",
+        *(f"Same section {n}" for n in range(4)),
+    ]
+
+
+def test_a_story_sharing_tags_in_the_same_section_is_listed_once(story, section):
+    ArticleFactory(headline="Both", section=section, tags=["Gas"], published_at=hours_ago(5))
+    ArticleFactory(headline="Section only", section=section, published_at=hours_ago(2))
+    assert related_headlines(story) == ["Both", "Section only"]
+
+
+def test_the_list_fills_up_when_the_section_s_newest_already_share_tags(story, section):
+    for n in range(3):
+        ArticleFactory(
+            headline=f"Shared {n}", section=section, tags=["Gas"], published_at=hours_ago(n + 1)
+        )
+    for n in range(4):
+        ArticleFactory(headline=f"Older {n}", section=section, published_at=hours_ago(n + 10))
+    assert related_headlines(story) == ["Shared 0", "Shared 1", "Shared 2", "Older 0", "Older 1"]
+
+
+def test_a_story_without_tags_gets_its_section_s_newest(section):
+    untagged = ArticleFactory(section=section)
+    ArticleFactory(headline="Neighbour", section=section, published_at=hours_ago(3))
+    ArticleFactory(headline="Tagged elsewhere", tags=["Gas"], published_at=hours_ago(2))
+    assert related_headlines(untagged) == ["Neighbour"]
+
+
+@pytest.mark.parametrize("kind", HIDDEN_KINDS)
+def test_unpublished_stories_are_never_related(client, story, section, kind):
+    ArticleFactory(
+        headline="Hidden story",
+        section=section,
+        tags=["Gas", "Oil", "Algeria"],
+        **HIDDEN_KINDS[kind],
+    )
+    ArticleFactory(headline="Visible story", tags=["Gas"], published_at=hours_ago(30))
+    assert related_headlines(story) == ["Visible story"]
+    html = client.get(story.get_absolute_url()).text
+    assert "Visible story" in html
+    assert "Hidden story" not in html
+
+
+def test_story_page_shows_related_stories_as_cards(client, story):
+    reporter = AuthorFactory(name="Karim Ziani")
+    related = ArticleFactory(
+        headline="Pipeline opens", dek="Gas flows north.", tags=["Gas"], authors=[reporter]
+    )
+    html = client.get(story.get_absolute_url()).text
+    assert '<h2 id="related-heading" class="block-heading">Related stories</h2>' in html
+    aside = html[html.index('<aside class="related"') :]
+    assert f'<a href="{related.get_absolute_url()}">Pipeline opens</a></h3>' in aside
+    assert "Gas flows north." in aside
+    assert "Karim Ziani" in aside
+
+
+def test_no_related_block_when_nothing_is_related(client):
+    lonely = ArticleFactory(section=SectionFactory(), tags=["Lonely"])
+    assert 'class="related"' not in client.get(lonely.get_absolute_url()).text
+
+
+def add_related_stories(count, section, tags, photos):
+    for n in range(count):
+        ArticleFactory(
+            section=section if n % 2 else SectionFactory(),
+            tags=[tags[n % len(tags)], f"Own tag {Article.objects.count()}"],
+            authors=[AuthorFactory(), AuthorFactory()],
+            lead_photo=ImageFactory() if photos else None,
+        )
+
+
+@pytest.mark.parametrize("photos", [False, True], ids=["text", "photos"])
+def test_related_stories_take_a_fixed_number_of_queries(
+    story, section, photos, django_assert_num_queries
+):
+    add_related_stories(2, section, ["Gas"], photos)
+    expected = 4 if photos else 3  # ranked, section's newest, bylines (and photos)
+    with django_assert_num_queries(expected):
+        assert len(Article.objects.published().related_to(story)) == 2
+    add_related_stories(12, section, ["Gas", "Oil", "Algeria"], photos)
+    with django_assert_num_queries(expected):
+        assert len(Article.objects.published().related_to(story)) == 5
+
+
+@pytest.mark.parametrize("photos", [False, True], ids=["text", "photos"])
+def test_story_page_runs_a_fixed_number_of_queries_as_content_grows(client, section, photos):
+    photo = ImageFactory() if photos else None
+    few_tags = ArticleFactory(
+        section=section, tags=["Gas"], authors=[AuthorFactory()], lead_photo=photo
+    )
+    many_tags = ArticleFactory(
+        section=section,
+        tags=[f"Tag {n}" for n in range(10)],
+        authors=[AuthorFactory() for _ in range(4)],
+        lead_photo=photo,
+    )
+    add_related_stories(2, section, ["Gas", "Tag 3"], photos)
+    few = count_queries(client, many_tags.get_absolute_url())
+    assert count_queries(client, few_tags.get_absolute_url()) == few
+    add_related_stories(15, section, ["Gas", "Tag 3", "Tag 7"], photos)
+    assert count_queries(client, many_tags.get_absolute_url()) == few
+    assert count_queries(client, few_tags.get_absolute_url()) == few
