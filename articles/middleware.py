@@ -1,12 +1,38 @@
-from .staging import apply_due_staged_edits
+from django.core.cache import cache
+from django.utils import timezone
+
+from . import page_cache
 
 
-class ScheduledChangesMiddleware:
-    """Put scheduled pending changes live on the first request after their time."""
+class PublicPageCacheMiddleware:
+    """Serve readers whole pages from the cache; see ``articles.page_cache``.
+
+    Also the clock for scheduled changes: each request first puts live whatever has come
+    due, so scheduling needs no worker or cron job.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        apply_due_staged_edits()
-        return self.get_response(request)
+        page_cache.run_due_changes()
+        if not page_cache.is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.method == "POST" and response.status_code < 400:
+                page_cache.content_changed()  # an editor saved something in admin
+            return response
+
+        generation = page_cache.generation()
+        key = page_cache.page_key(request, generation)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if page_cache.is_cacheable_response(response):
+            seconds = page_cache.seconds_to_keep(timezone.now())
+            page_cache.mark_public(response, generation_value=generation, shared_seconds=seconds)
+            if seconds > 0:
+                cache.set(key, response, seconds)
+            response["X-Cache"] = "miss"
+        return response

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
+from . import page_cache
 from .models import Image, Rendition
 
 # Pillow's names of the formats accepted, and the extension each is stored with. Pillow
@@ -242,6 +243,7 @@ def photo_save(
     """
     if image.pk is None and user is not None and user.is_authenticated:
         image.uploaded_by = user
+    page_cache.content_changed_on_commit()
     if upload is None:
         image.save()
         return image

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Version
 
-from . import roles
+from . import page_cache, roles
 from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .revisions import person_name
@@ -96,6 +96,7 @@ def article_save(
         _stamp_revision_for_readers(article, stored)
         _save_with_free_slug(article)
         _remember_old_url(article=article, stored=stored)
+        page_cache.content_changed_on_commit()
     return article
 
 
@@ -244,6 +245,7 @@ def article_restore(
         article.version = claimed
         _stamp(article, user)
         article.save()
+        page_cache.content_changed_on_commit()
     return article
 
 
@@ -257,6 +259,7 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
         with article_revision(article=article, user=user, comment="Deleted"):
             article.refresh_from_db()
         article.delete()
+        page_cache.content_changed_on_commit()
 
 
 def authors_by_name(names: Iterable[str]) -> list[Author]:
@@ -296,6 +299,7 @@ def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:
     if user is not None and user.is_authenticated:
         article.updated_by = changes["updated_by"] = user
     Article.objects.filter(pk=article.pk).update(**changes)
+    page_cache.content_changed_on_commit()
 
 
 def correction_add(

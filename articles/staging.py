@@ -1,28 +1,19 @@
 """Pending changes to live stories: stage, schedule, publish, discard.
 
-A scheduled pending change goes live without a worker: public pages call
-``apply_due_staged_edits()``, which costs one cache read per request and one query
-only when the cached "next due" time has passed or is unknown.
+A scheduled pending change goes live without a worker: the first request after its
+time runs ``apply_due_staged_edits()`` (see ``articles.page_cache.run_due_changes``).
 """
 
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
-from . import roles, services
+from . import page_cache, roles, services
 from .models import Article, StagedEdit
 from .sanitize import sanitize_html
-
-NEXT_DUE_KEY = "newsroom:staged-edits:next-due"
-# How long a process may trust its cached "next due" time. With a shared cache (Redis)
-# every process sees a change at once; with per-process memory this bounds the delay.
-NEXT_DUE_TTL = 30
-NOTHING_DUE = "none"
 
 
 def _require_publisher(user: AbstractBaseUser | None) -> None:
@@ -42,7 +33,7 @@ def staged_edit_save(
     staged, _created = StagedEdit.objects.update_or_create(
         article=article, defaults={**fields, "created_by": user}
     )
-    cache.delete(NEXT_DUE_KEY)
+    page_cache.content_changed_on_commit()
     return staged
 
 
@@ -52,7 +43,7 @@ def staged_edit_schedule(
     _require_publisher(user)
     staged.publish_at = at
     staged.save(update_fields=["publish_at", "updated_at"])
-    cache.delete(NEXT_DUE_KEY)
+    page_cache.content_changed_on_commit()
     return staged
 
 
@@ -65,29 +56,19 @@ def staged_edit_publish(*, staged: StagedEdit, user: AbstractBaseUser | None) ->
             setattr(article, name, getattr(staged, name))
         services.article_save(article=article, user=user, comment="Published pending change")
         staged.delete()
-    cache.delete(NEXT_DUE_KEY)
+    page_cache.content_changed_on_commit()
     return article
 
 
 def staged_edit_discard(*, staged: StagedEdit, user: AbstractBaseUser | None) -> None:
     _require_publisher(user)
     staged.delete()
-    cache.delete(NEXT_DUE_KEY)
+    page_cache.content_changed_on_commit()
 
 
 def apply_due_staged_edits() -> int:
     """Publish every scheduled pending change whose time has come; return how many."""
-    now = timezone.now()
-    next_due = cache.get(NEXT_DUE_KEY)
-    if next_due == NOTHING_DUE or (isinstance(next_due, datetime) and next_due > now):
-        return 0
-    scheduled = StagedEdit.objects.filter(publish_at__isnull=False)
-    first = scheduled.aggregate(first=Min("publish_at"))["first"]
-    applied = 0
-    if first is not None and first <= now:
-        for staged in scheduled.filter(publish_at__lte=now):
-            staged_edit_publish(staged=staged, user=None)
-            applied += 1
-        first = scheduled.aggregate(first=Min("publish_at"))["first"]
-    cache.set(NEXT_DUE_KEY, first or NOTHING_DUE, NEXT_DUE_TTL)
-    return applied
+    due = StagedEdit.objects.filter(publish_at__lte=timezone.now())
+    for staged in due:
+        staged_edit_publish(staged=staged, user=None)
+    return len(due)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,7 +73,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.middleware.ScheduledChangesMiddleware",
     "articles.api.middleware.ApiHeadersMiddleware",
 ]
 
@@ -120,6 +121,12 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Whole pages for readers are kept this long at most (0 turns the page cache off); any
+# change or scheduled publication retires them at once. Browsers may keep a page for
+# NEWSROOM_BROWSER_CACHE_SECONDS and revalidate it with ETag / Last-Modified.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 300))
+NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", 60))
 
 # Local memory by default; REDIS_URL switches to one Redis shared by every process and host.
 REDIS_URL = os.environ.get("REDIS_URL", "")

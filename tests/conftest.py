@@ -7,6 +7,9 @@ from .factories import UserFactory
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages are rendered afresh so tests see each view's own work (and query counts);
+    # tests/test_page_cache.py turns the page cache on.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
 
 

@@ -1,0 +1,128 @@
+"""Whole-page caching for readers, refreshed the moment anything they could see changes.
+
+Every cached page is stored under the current *generation*, a value that changes on
+every content change (a service write, any successful admin POST) and when the next
+scheduled change comes due (a story's publication time or embargo, a pending change's
+time). Changing it makes every cached page unreachable at once, on every process that
+shares the cache (Redis in production), so no reader is served a page older than the
+last change, and no cached page outlives the next scheduled publication.
+
+Requests carrying a session cookie (editors) never read or fill the cache.
+"""
+
+import hashlib
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
+
+from . import staging
+from .models import Article, StagedEdit
+
+GENERATION_KEY = "newsroom:pages:generation"
+NEXT_CHANGE_KEY = "newsroom:pages:next-change"
+NOTHING_SCHEDULED = "none"
+# Paths whose answers are personal, secret or unbounded in number.
+UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
+
+
+def generation() -> str:
+    """The current generation: the time (seconds since the epoch) of the last change."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = f"{time.time():.6f}"
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def content_changed() -> None:
+    """Retire every cached page, and look again for the next scheduled change."""
+    cache.set(GENERATION_KEY, f"{time.time():.6f}", None)
+    cache.delete(NEXT_CHANGE_KEY)
+
+
+def content_changed_on_commit() -> None:
+    """Retire cached pages once the current transaction has committed."""
+    transaction.on_commit(content_changed)
+
+
+def next_scheduled_change() -> datetime | None:
+    """When a story, an embargo or a pending change next goes live (cached until a change)."""
+    value = cache.get(NEXT_CHANGE_KEY)
+    if value is None:
+        now = timezone.now()
+        upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+            published=Min("published_at", filter=Q(published_at__gt=now)),
+            embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+        )
+        staged = StagedEdit.objects.aggregate(at=Min("publish_at"))["at"]
+        times = [t for t in (*upcoming.values(), staged) if t is not None]
+        value = min(times) if times else NOTHING_SCHEDULED
+        cache.set(NEXT_CHANGE_KEY, value, None)
+    return None if value == NOTHING_SCHEDULED else value
+
+
+def run_due_changes() -> None:
+    """Once a scheduled time has passed: put due pending changes live, retire cached pages."""
+    due = next_scheduled_change()
+    if due is not None and due <= timezone.now():
+        staging.apply_due_staged_edits()
+        content_changed()
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(UNCACHED_PREFIXES)
+    )
+
+
+def is_cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code in (200, 301, 404)
+        and not response.cookies
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def page_key(request, generation_value: str) -> str:
+    language = get_language_from_request(request)
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"newsroom:page:{generation_value}:{language}:{digest}"
+
+
+def seconds_to_keep(now: datetime) -> int:
+    """The page lifetime, cut short by the next scheduled change."""
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    due = next_scheduled_change()
+    if due is not None:
+        seconds = min(seconds, int((due - now).total_seconds()))
+    return seconds
+
+
+def mark_public(response, *, generation_value: str, shared_seconds: int) -> None:
+    """Headers for browsers and shared caches (a CDN, nginx) in front."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
+        s_maxage=max(shared_seconds, 0),
+        stale_while_revalidate=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
+    )
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(float(generation_value))
+    response["X-Cache-Generation"] = generation_value
