@@ -205,8 +205,9 @@ def article_submit_for_review(
     return article_save(article=article, user=user, comment=comment or "Submitted for review")
 
 
-# Restoring old text never publishes, unpublishes or reschedules a story.
-KEPT_ON_RESTORE = ("status", "published_at", "published_by_id", "embargo_until")
+# Restoring old text never publishes, unpublishes or reschedules a story, nor changes the
+# ID feeds know it by (revisions saved before stories had one would give it a new one).
+KEPT_ON_RESTORE = ("status", "published_at", "published_by_id", "embargo_until", "uid")
 
 
 def article_restore(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
@@ -203,6 +204,10 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_PAGE_SIZE = 20
 # How long browsers and shared caches may keep an answer of the JSON API.
 NEWSROOM_API_CACHE_SECONDS = int(os.environ.get("NEWSROOM_API_CACHE_SECONDS", 60))
+
+# Feeds: how many stories each one lists, and whether it carries the whole text or a summary.
+NEWSROOM_FEED_ITEMS = int(os.environ.get("NEWSROOM_FEED_ITEMS", 30))
+NEWSROOM_FEED_FULL_TEXT = env_bool("NEWSROOM_FEED_FULL_TEXT", True)
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 # Uploaded photos: larger files or pictures are refused before they are decoded.

@@ -1,5 +1,6 @@
 import hashlib
 import html
+import uuid
 
 import reversion
 from django.conf import global_settings, settings
@@ -330,6 +331,8 @@ class Article(models.Model):
             "Goes up with every save; a form opened on an older version cannot overwrite it."
         ),
     )
+    # Feeds identify the story by this forever, whatever happens to its address.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
