@@ -81,17 +81,21 @@ def _clean(html: str, **options) -> str:
     )
 
 
+# C0 controls but tab, newline and carriage return, and DEL: invalid in XML feeds.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed.
 
     Scripts, styles, event handlers, ``javascript:``, ``data:`` and ``vbscript:`` URLs,
     iframes, SVG, MathML and forms never survive; scripts and styles take their text
     with them. Formatting pasted from Word or Google Docs becomes plain <strong>/<em>;
-    empty paragraphs and runs of non-breaking spaces go. Cleaning clean HTML changes
-    nothing.
+    empty paragraphs and runs of non-breaking spaces go, and so do control characters
+    that no page or feed can carry. Cleaning clean HTML changes nothing.
     """
     loose = _clean(
-        html or "",
+        CONTROL_CHARACTERS.sub("", html or ""),
         tags=set(ALLOWED_TAGS | _PASTE_TAGS),
         attributes={
             **{tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},

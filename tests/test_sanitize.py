@@ -288,3 +288,9 @@ def test_hostile_names_and_headlines_are_escaped_on_every_page(client, editor_cl
     assert escaped in admin
     for raw in ["<script>alert", "<img src=x onerror", "<svg onload"]:
         assert raw not in admin
+
+
+def test_control_characters_are_removed_on_save():
+    assert sanitize_html("<p>Bell\x07 and\x01 escape\x1b, tab\tkept</p>") == (
+        "<p>Bell and escape, tab\tkept</p>"
+    )

@@ -61,5 +61,7 @@ def test_editor_writes_illustrates_and_publishes_a_story(live_server, page, tmp_
     assert body.locator("p").count() == 2
     lead = page.locator("figure img")
     assert lead.get_attribute("alt") == "The new desalination plant on the coast"
-    assert lead.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=lead.element_handle()
+    )  # the photo really loads, from the site itself
     assert "Photo: APS" in page.locator("figure figcaption").text_content()
