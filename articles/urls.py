@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
 from . import feeds, views
+from .search.views import search_view
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("search/", search_view, name="search"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
     path("preview/<str:signed>/", views.share_preview, name="share-preview"),
