@@ -17,6 +17,7 @@ from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .revisions import person_name
 from .sanitize import sanitize_html
+from .search import search_index_remove, search_index_update
 
 SLUG_MAX_LENGTH = 80
 
@@ -96,6 +97,7 @@ def article_save(
         _stamp_revision_for_readers(article, stored)
         _save_with_free_slug(article)
         _remember_old_url(article=article, stored=stored)
+        search_index_update(article)
         page_cache.content_changed_on_commit()
     return article
 
@@ -246,6 +248,7 @@ def article_restore(
         article.version = claimed
         _stamp(article, user)
         article.save()
+        search_index_update(article)
         page_cache.content_changed_on_commit()
     return article
 
@@ -259,7 +262,9 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
     with transaction.atomic():
         with article_revision(article=article, user=user, comment="Deleted"):
             article.refresh_from_db()
+        article_id = article.pk
         article.delete()
+        search_index_remove(article_id)
         page_cache.content_changed_on_commit()
 
 

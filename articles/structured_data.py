@@ -14,10 +14,9 @@ from .models import Article, Image, Rendition
 from .sanitize import plain_text
 
 CONTEXT = "https://schema.org"
+
+
 # The reader search page; ``q`` carries the words searched for.
-SEARCH_PATH = "/search/"
-
-
 def share_renditions(photo: Image) -> list[Rendition | Image]:
     """The photo's JPEG renditions, widest first, else its PNG ones, else the photo itself.
 
@@ -127,6 +126,7 @@ def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
 
 def website(request: HttpRequest) -> dict:
     """The site itself, with the search box search engines may show under its name."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
     return {
         "@context": CONTEXT,
         "@type": "WebSite",
@@ -139,7 +139,7 @@ def website(request: HttpRequest) -> dict:
             # Braces would be percent-encoded by build_absolute_uri, so they are added after.
             "target": {
                 "@type": "EntryPoint",
-                "urlTemplate": request.build_absolute_uri(SEARCH_PATH) + "?q={search_term_string}",
+                "urlTemplate": search_url + "?q={search_term_string}",
             },
             "query-input": "required name=search_term_string",
         },

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import archives, feeds, views
+from .search.views import search_view
 
 app_name = "articles"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("feed/", feeds.LatestStoriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
     path("feed.json", feeds.LatestStoriesJsonFeed(), name="feed-json"),
+    path("search/", search_view, name="search"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
     path("preview/<str:signed>/", views.share_preview, name="share-preview"),

@@ -5,6 +5,7 @@ from .editing import EditSession
 from .photos import Image, Rendition
 from .previews import PreviewLink
 from .redirects import ArticleRedirect
+from .search import SearchDocument
 from .staging import StagedEdit
 from .stories import Article, ArticleQuerySet, Author, Byline, Section, Tag, TaggedArticle
 
@@ -19,6 +20,7 @@ __all__ = [
     "Image",
     "PreviewLink",
     "Rendition",
+    "SearchDocument",
     "Section",
     "StagedEdit",
     "Tag",
