@@ -1,5 +1,6 @@
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from . import page_cache
 
@@ -20,6 +21,8 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             if request.method == "POST" and response.status_code < 400:
                 page_cache.content_changed()  # an editor saved something in admin
+            if page_cache.is_signed_in(request) and not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
             return response
 
         generation = page_cache.generation()

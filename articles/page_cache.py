@@ -78,11 +78,16 @@ def run_due_changes() -> None:
         content_changed()
 
 
+def is_signed_in(request) -> bool:
+    """Carries a session: an editor, whose pages no shared cache may keep."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def is_cacheable_request(request) -> bool:
     return (
         settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not is_signed_in(request)
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(UNCACHED_PREFIXES)
     )

@@ -125,6 +125,7 @@ def test_editors_never_read_or_fill_the_cache(editor_client):
     assert "X-Cache" not in preview
     home = editor_client.get("/")
     assert "X-Cache" not in home
+    assert "private" in home["Cache-Control"] and "public" not in home["Cache-Control"]
     reader, _ = fetch(client, draft.get_absolute_url())
     assert reader.status_code == 404
     reader_home, _ = fetch(client)
