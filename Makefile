@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format clean
+.PHONY: run serve test lint format clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,19 @@ test: $(STAMP)
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
+BENCH_STORIES ?= 10000
+BENCH_DB ?= /tmp/newsroom-bench.sqlite3
+BENCH_ENV = NEWSROOM_SQLITE_PATH=$(BENCH_DB) PYTHON=$(BIN)/python
+
+bench: $(STAMP)
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	$(BENCH_ENV) $(BIN)/python bench/generate.py --stories $(BENCH_STORIES)
+	$(BENCH_ENV) $(BIN)/python bench/pages.py
+	$(BENCH_ENV) bench/throughput.sh
+	@if [ -f bench/import_speed.py ]; then $(BIN)/python bench/import_speed.py; \
+	else echo "bench/import_speed.py is not on this branch: import timing skipped."; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Requests per second through gunicorn, against nginx serving a saved copy as the ceiling.
+#
+#   NEWSROOM_SQLITE_PATH=/tmp/bench.sqlite3 bench/throughput.sh
+#   DATABASE_URL=postgres://.../bench bench/throughput.sh
+#
+# Run bench/generate.py on the same database first. Starts, on 127.0.0.1 only, two
+# gunicorns (2 sync workers each, debug off), one with the page cache on and one with
+# it off (NEWSROOM_PAGE_CACHE_SECONDS=0), and nginx serving the story page's HTML as a
+# static file; runs `wrk -t2 -c32 -d10s` against each page; stops everything it started.
+# nginx and wrk come from Debian's packages and are installed if missing (needs root).
+# BENCH_DURATION (10s), BENCH_PORT (18700: uses it and the next two) and PYTHON override.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-.venv/bin/python}
+GUNICORN="$(dirname "$PYTHON")/gunicorn"
+DURATION=${BENCH_DURATION:-10s}
+PORT=${BENCH_PORT:-18700}
+CACHED_PORT=$PORT
+UNCACHED_PORT=$((PORT + 1))
+NGINX_PORT=$((PORT + 2))
+
+if [[ -z "${NEWSROOM_SQLITE_PATH:-}${DATABASE_URL:-}" ]]; then
+    echo "Set NEWSROOM_SQLITE_PATH or DATABASE_URL to the database bench/generate.py filled." >&2
+    exit 1
+fi
+command -v nginx >/dev/null || apt-get install -y nginx >/dev/null
+command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+
+work=$(mktemp -d)
+chmod 755 "$work"  # nginx's workers run as an unprivileged user
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0
+DJANGO_SECRET_KEY=$("$PYTHON" -c "import secrets; print(secrets.token_urlsafe(50))")
+export DJANGO_SECRET_KEY
+"$PYTHON" manage.py collectstatic --noinput --verbosity 0
+
+declare -A url
+while IFS='=' read -r key address; do
+    url[$key]=$address
+done < <("$PYTHON" bench/pages.py --urls)
+
+start_gunicorn() {  # port, then extra environment
+    local port=$1
+    shift
+    env "$@" GUNICORN_WORKERS=2 GUNICORN_BIND="127.0.0.1:$port" "$GUNICORN" \
+        -c deploy/gunicorn.conf.py --access-logfile /dev/null \
+        --error-logfile "$work/gunicorn-$port.log" newsroom.wsgi &
+    pids+=($!)
+}
+
+wait_for() {  # url
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "Nothing answered at $1; see the logs above." >&2
+    cat "$work"/*.log >&2 || true
+    exit 1
+}
+
+start_gunicorn "$CACHED_PORT"
+start_gunicorn "$UNCACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=0
+wait_for "http://127.0.0.1:$CACHED_PORT/"
+wait_for "http://127.0.0.1:$UNCACHED_PORT/"
+
+mkdir -p "$work/www"
+curl -fsS -o "$work/www/story.html" "http://127.0.0.1:$CACHED_PORT${url[story]}"
+chmod -R a+rX "$work/www"
+cat >"$work/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/client_body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $work/www;
+        default_type text/html;
+    }
+}
+EOF
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+wait_for "http://127.0.0.1:$NGINX_PORT/story.html"
+
+rate() {  # url: requests per second, with a warning on errors
+    local out
+    out=$(timeout 60 wrk -t2 -c32 -d"$DURATION" "$1")
+    if grep -q "Non-2xx" <<<"$out"; then
+        echo "warning: errors from $1: $(grep Non-2xx <<<"$out")" >&2
+    fi
+    awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+}
+
+declare -a names=(
+    "nginx, static story.html"
+    "story, cached"
+    "story, uncached"
+    "section, cached"
+    "section, uncached"
+    "home, cached"
+    "home, uncached"
+)
+declare -a urls=(
+    "http://127.0.0.1:$NGINX_PORT/story.html"
+    "http://127.0.0.1:$CACHED_PORT${url[story]}"
+    "http://127.0.0.1:$UNCACHED_PORT${url[story]}"
+    "http://127.0.0.1:$CACHED_PORT${url[section]}"
+    "http://127.0.0.1:$UNCACHED_PORT${url[section]}"
+    "http://127.0.0.1:$CACHED_PORT/"
+    "http://127.0.0.1:$UNCACHED_PORT/"
+)
+
+echo "wrk -t2 -c32 -d$DURATION on 127.0.0.1; gunicorn: 2 sync workers, debug off"
+printf '%-28s %10s %10s\n' "target" "req/s" "of nginx"
+nginx_rate=""
+for i in "${!names[@]}"; do
+    curl -fsS -o /dev/null "${urls[$i]}"  # fills the page cache where it is on
+    r=$(rate "${urls[$i]}")
+    nginx_rate=${nginx_rate:-$r}
+    printf '%-28s %10.0f %9.2f%%\n' "${names[$i]}" "$r" "$(awk "BEGIN {print 100 * $r / $nginx_rate}")"
+done
