@@ -5,7 +5,7 @@ import uuid
 import reversion
 from django.conf import global_settings, settings
 from django.db import models
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -106,6 +106,10 @@ class TaggedArticle(ItemBase):
         verbose_name_plural = _("tagged articles")
 
 
+# How many of the newest stories sharing a tag are ranked for "related stories".
+RELATED_WINDOW = 300
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers may see.
@@ -144,26 +148,37 @@ class ArticleQuerySet(models.QuerySet):
         among equals; when fewer than ``limit`` share a tag, the newest stories of the same
         section fill the list. Always two queries, plus prefetches for the cards.
         """
-        candidates = (
-            self.exclude(pk=article.pk)
+        others = self.exclude(pk=article.pk)
+        # Ranked on the tag links alone: grouping a few integers, not whole stories.
+        tags = TaggedArticle.objects.filter(content_object=article.pk).values("tag")
+        # Only the most recent stories sharing a tag are ranked, so a tag on thousands of
+        # stories costs no more than one on a few.
+        recent = others.filter(tagged_items__tag__in=tags).order_by("-published_at", "-pk")
+        ranked = [
+            row["content_object"]
+            for row in TaggedArticle.objects.filter(
+                tag__in=tags, content_object__in=recent.values("pk")[:RELATED_WINDOW]
+            )
+            .values("content_object")
+            .annotate(shared=Count("pk"), newest=Max("content_object__published_at"))
+            .order_by("-shared", "-newest", "-content_object")[:limit]
+        ]
+        newest_in_section = others.filter(section=article.section_id).order_by(
+            "-published_at", "-pk"
+        )
+        stories = {
+            story.pk: story
+            for story in others.filter(
+                Q(pk__in=ranked) | Q(pk__in=newest_in_section.values("pk")[:limit])
+            )
             .select_related("section", "lead_photo")
             .prefetch_related(None)
-            .defer("body")  # cards never show it, and the ranking need not group by it
+            .defer("body")  # cards never show it
             .order_by("-published_at", "-pk")
-        )
-        # Filtering on the join before annotating makes Count see only the shared tags,
-        # so every row has at least one and the tag index does the work.
-        article_tags = TaggedArticle.objects.filter(content_object=article.pk).values("tag")
-        related = list(
-            candidates.filter(tagged_items__tag__in=article_tags)
-            .annotate(shared=Count("tagged_items"))
-            .order_by("-shared", "-published_at", "-pk")[:limit]
-        )
-        # Fetched even when not needed, so a story page costs the same whatever its tags.
-        # At most len(related) of these are listed already: ``limit`` always fill the list.
-        newest_in_section = candidates.filter(section=article.section_id)[:limit]
-        picked = {story.pk for story in related}
-        related += [story for story in newest_in_section if story.pk not in picked]
+        }
+        # Stories sharing tags first, in rank order; the section's newest fill the rest.
+        related = [stories[pk] for pk in ranked if pk in stories]
+        related += [story for pk, story in stories.items() if pk not in ranked]
         related = related[:limit]
         prefetch_related_objects(
             related,
