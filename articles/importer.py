@@ -77,6 +77,7 @@ _MARKDOWN_TITLE = re.compile(r"#{1,6}\s+(?=\S)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"[ \t]+")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_WORD = re.compile(r"\w+")
 
 # --- Decoding ----------------------------------------------------------------------------
 
@@ -636,10 +637,15 @@ def _pointer_link(
 
 def find_mentions(text: str, names: Iterable[str]) -> list[str]:
     """Those of `names` found in `text` as whole words, case-insensitively, in given order."""
-    found = []
+    words = set(_WORD.findall(text.lower()))
+    found, seen = [], set()
     for name in names:
-        if name.strip() and name not in found:
-            pattern = rf"(?<!\w){re.escape(name.strip())}(?!\w)"
-            if re.search(pattern, text, re.IGNORECASE):
-                found.append(name)
+        stripped = name.strip()
+        if not stripped or name in seen:
+            continue
+        if not words.issuperset(_WORD.findall(stripped.lower())):
+            continue  # a word of the name is missing from the text: no need to search
+        if re.search(rf"(?<!\w){re.escape(stripped)}(?!\w)", text, re.IGNORECASE):
+            found.append(name)
+            seen.add(name)
     return found

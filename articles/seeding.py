@@ -1,4 +1,4 @@
-"""Writing seed files to the database: one transaction per file, nothing half-written.
+"""Writing seed files to the database: each file all or nothing, in batches.
 
 Parsing lives in ``importer`` and never touches the database; this module decides
 what each parsed file means for the stories already there (create, update, leave
@@ -6,11 +6,13 @@ alone) and reports the outcome of every file.
 """
 
 import enum
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
@@ -18,10 +20,11 @@ from django.utils import timezone
 from . import services
 from .importer import ParsedArticle, SkipFile, body_html, find_mentions, parse_bytes
 from .locking import StaleEditError
-from .models import Article, Section, Tag
+from .models import Article, Author, Section, Tag, TaggedArticle
 from .sanitize import sanitize_html
 
 DEFAULT_SECTION_SLUG = "news"
+BATCH_SIZE = 200
 
 
 class Outcome(enum.Enum):
@@ -75,15 +78,26 @@ def source_name(path: Path) -> str:
 
 
 class SeedImporter:
-    """Imports files one by one; keeps only small lookups (sections, tag names) between files."""
+    """Imports files a batch at a time: one transaction per batch, a savepoint per file.
+
+    Between files it keeps only lookups bounded by the size of the newsroom (sections,
+    tags and authors by name), never the files themselves.
+    """
 
     def __init__(self, options: SeedOptions):
         self.options = options
         self._load_sections()
-        self.tag_names = list(Tag.objects.values_list("name", flat=True))
+        self.tags = {}
+        for tag in Tag.objects.order_by("pk"):
+            self.tags.setdefault(tag.name.casefold(), tag)
+        self.tag_slugs = set(Tag.objects.values_list("slug", flat=True))
+        self.tag_names = [tag.name for tag in self.tags.values()]
+        self.authors = {}
+        for author in Author.objects.all():
+            self.authors.setdefault(author.name.casefold(), author)
+        self._remembered = []
 
     def _load_sections(self) -> None:
-        self._created_section = False
         self.sections = {}
         self.section_links = {}
         for section in Section.objects.all():
@@ -94,7 +108,40 @@ class SeedImporter:
         self.sections[section.slug.casefold()] = section
         self.section_links[section.name] = section.get_absolute_url()
 
+    def _remember_new_section(self, section: Section) -> None:
+        self._remember(self.sections, section.name.casefold(), section)
+        self._remember(self.sections, section.slug.casefold(), section)
+        self.section_links[section.name] = section.get_absolute_url()
+
+    def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
+        """The result of each file, in order; each batch's once it has been committed."""
+        paths = iter(paths)
+        while batch := list(itertools.islice(paths, BATCH_SIZE)):
+            yield from self._import_batch(batch)
+
     def import_file(self, path: Path) -> FileResult:
+        return next(self.import_files([path]))
+
+    def _import_batch(self, paths: list[Path]) -> list[FileResult]:
+        results = [self._parse(path) for path in paths]
+        parsed = [item for item in results if not isinstance(item, FileResult)]
+        sources = {source for _path, source, _parsed, _notes in parsed}
+        hashes = {item.content_hash for _path, _source, item, _notes in parsed}
+        self.by_source = {
+            article.source_path: article
+            for article in Article.objects.filter(source_path__in=sources)
+        }
+        self.source_by_hash = {}
+        originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")
+        for content_hash, source in originals.values_list("source_hash", "source_path"):
+            self.source_by_hash.setdefault(content_hash, source)
+        with transaction.atomic():
+            return [
+                item if isinstance(item, FileResult) else self._import_parsed(*item)
+                for item in results
+            ]
+
+    def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -110,15 +157,21 @@ class SeedImporter:
         notes = tuple(parsed.warnings)
         if parsed.legacy_encoding:
             notes += ("not UTF-8: read as Windows-1252 text",)
+        return path, source_name(path), parsed, notes
+
+    def _import_parsed(
+        self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
+    ) -> FileResult:
+        self._remembered = []
         try:
             with transaction.atomic():
-                result = self._write(path, parsed, notes)
+                result = self._write(path, source, parsed, notes)
                 if self.options.dry_run:
                     transaction.set_rollback(True)
         except SkipFile as exc:
-            return FileResult(path, Outcome.SKIPPED, str(exc), notes)
+            result = FileResult(path, Outcome.SKIPPED, str(exc), notes)
         except StaleEditError:
-            return FileResult(
+            result = FileResult(
                 path,
                 Outcome.KEPT,
                 "an editor saved the story while it was being imported; the editor's version "
@@ -126,16 +179,35 @@ class SeedImporter:
                 notes,
             )
         except IntegrityError as exc:
-            return FileResult(path, Outcome.SKIPPED, f"conflicts with an existing story: {exc}")
+            result = FileResult(path, Outcome.SKIPPED, f"conflicts with an existing story: {exc}")
         except DatabaseError as exc:
-            return FileResult(path, Outcome.SKIPPED, f"database error, nothing written: {exc}")
-        if self.options.dry_run and self._created_section:
-            self._load_sections()  # forget the section the rolled-back transaction made
+            result = FileResult(path, Outcome.SKIPPED, f"database error, nothing written: {exc}")
+        except BaseException:
+            self._forget_rolled_back()
+            raise
+        if self.options.dry_run or result.outcome not in (Outcome.CREATED, Outcome.UPDATED):
+            self._forget_rolled_back()
         return result
 
-    def _write(self, path: Path, parsed: ParsedArticle, notes: tuple[str, ...]) -> FileResult:
-        source = source_name(path)
-        article = Article.objects.filter(source_path=source).first()
+    def _remember(self, lookup: dict, key: str, row) -> None:
+        lookup[key] = row
+        self._remembered.append((lookup, key))
+
+    def _forget_rolled_back(self) -> None:
+        """Drop what the lookups learnt from a file whose writes were rolled back."""
+        for lookup, key in reversed(self._remembered):
+            row = lookup.pop(key, None)
+            if isinstance(row, Tag):
+                self.tag_slugs.discard(row.slug)
+                self.tag_names.remove(row.name)
+            elif isinstance(row, Section):
+                self.section_links.pop(row.name, None)  # only new sections are remembered
+        self._remembered = []
+
+    def _write(
+        self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
+    ) -> FileResult:
+        article = self.by_source.get(source)
         if article is not None:
             if article.source_hash == parsed.content_hash:
                 return FileResult(path, Outcome.UNCHANGED, notes=notes)
@@ -148,15 +220,14 @@ class SeedImporter:
                     notes,
                 )
             self._fill(article, parsed)
-            self._save(article, parsed, comment=f"Updated from {source}")
+            self._save(article, parsed, comment=f"Updated from {source}", creating=False)
+            self._remember(self.source_by_hash, parsed.content_hash, source)
             return FileResult(path, Outcome.UPDATED, notes=notes)
 
-        original = (
-            Article.objects.filter(source_hash=parsed.content_hash).exclude(source_path="").first()
-        )
+        original = self.source_by_hash.get(parsed.content_hash)
         if original is not None:
             return FileResult(
-                path, Outcome.DUPLICATE, f"same text as {original.source_path}, not imported again"
+                path, Outcome.DUPLICATE, f"same text as {original}, not imported again"
             )
         article = Article(source_path=source)
         article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
@@ -164,7 +235,9 @@ class SeedImporter:
         if parsed.slug:
             article.slug = services.unique_slug(Article, parsed.slug)
         self._fill(article, parsed)
-        self._save(article, parsed, comment=f"Imported from {source}")
+        self._save(article, parsed, comment=f"Imported from {source}", creating=True)
+        self._remember(self.by_source, source, article)
+        self._remember(self.source_by_hash, parsed.content_hash, source)
         return FileResult(path, Outcome.CREATED, notes=notes)
 
     def _fill(self, article: Article, parsed: ParsedArticle) -> None:
@@ -179,27 +252,62 @@ class SeedImporter:
         if article.pk is not None and parsed.published_at is not None:
             article.published_at = self._date(parsed)
 
-    def _save(self, article: Article, parsed: ParsedArticle, *, comment: str) -> None:
+    def _save(
+        self, article: Article, parsed: ParsedArticle, *, comment: str, creating: bool
+    ) -> None:
         """Write the story, its byline and tags as one revision.
 
         An existing story is written only if it is still at the version read in this
-        file's transaction: an editor's save in between wins.
+        batch: an editor's save in between wins.
         """
         with services.article_revision(article=article, comment=comment):
             services.article_save(article=article, expected_version=article.version)
             names = parsed.bylines or self.options.author_names
-            services.article_set_authors(article=article, authors=services.authors_by_name(names))
-            article.tags.set(self._tags(parsed))
+            services.article_set_authors(article=article, authors=self._authors(names))
+            if not creating:
+                TaggedArticle.objects.filter(content_object=article).delete()
+            tagged = TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=article, tag=tag) for tag in self._tags(parsed)
+            )
+            for item in tagged:
+                reversion.add_to_revision(item)
 
-    def _tags(self, parsed: ParsedArticle) -> list[str]:
+    def _authors(self, names: Iterable[str]) -> list[Author]:
+        authors = []
+        for name in names:
+            author = self.authors.get(name.casefold())
+            if author is None:
+                author = services.authors_by_name([name])[0]
+                self._remember(self.authors, name.casefold(), author)
+            authors.append(author)
+        return authors
+
+    def _tags(self, parsed: ParsedArticle) -> list[Tag]:
+        """The file's tags, places and known tag names its text mentions; new ones created."""
         text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
         names = [*parsed.tags, *parsed.places, *find_mentions(text, self.tag_names)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
-        known = {name.casefold() for name in self.tag_names}
-        self.tag_names += [name for key, name in unique.items() if key not in known]
-        return list(unique.values())
+        new = []
+        for key, name in unique.items():
+            if key not in self.tags:
+                tag = Tag(name=name, slug=self._free_tag_slug(name))
+                self._remember(self.tags, key, tag)
+                self.tag_slugs.add(tag.slug)
+                self.tag_names.append(name)
+                new.append(tag)
+        Tag.objects.bulk_create(new)
+        return [self.tags[key] for key in unique]
+
+    def _free_tag_slug(self, name: str) -> str:
+        """The slug taggit would give a new tag: its own, or the first free ``slug_N``."""
+        tag = Tag(name=name)
+        slug, n = tag.slugify(name), 0
+        while slug in self.tag_slugs:
+            n += 1
+            slug = tag.slugify(name, n)
+        return slug
 
     def _date(self, parsed: ParsedArticle) -> datetime | None:
         value = parsed.published_at or self.options.default_date
@@ -220,8 +328,7 @@ class SeedImporter:
                     name=parsed.section,
                     slug=services.unique_slug(Section, parsed.section, fallback="section"),
                 )
-                self._remember_section(section)
-                self._created_section = True
+                self._remember_new_section(section)
             return section
         if self.options.section is not None:
             return self.options.section
@@ -232,5 +339,5 @@ class SeedImporter:
             section, _created = Section.objects.get_or_create(
                 slug=DEFAULT_SECTION_SLUG, defaults={"name": "News", "position": 0}
             )
-            self._remember_section(section)
+            self._remember_new_section(section)
         return section

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 import reversion
@@ -46,6 +47,10 @@ def unique_slug(model, text: str, *, exclude_pk: int | None = None, fallback: st
     return candidate
 
 
+# The stories whose revision blocks are open, outermost first.
+_open_revisions: ContextVar[tuple[Article, ...]] = ContextVar("open_revisions", default=())
+
+
 @contextmanager
 def article_revision(
     *, article: Article, user: AbstractBaseUser | None = None, comment: str = ""
@@ -54,16 +59,22 @@ def article_revision(
 
     Blocks nest: only the outermost one records, and the user and comment set last win,
     so saving a story and then its bylines and tags gives one revision with the outer
-    caller's comment. The story is added again on the way out, which brings in the
-    bylines and tags written after it.
+    caller's comment. The story is added on the way out of the outermost block for it,
+    which brings in the bylines and tags written after it.
     """
+    outer = _open_revisions.get()
     with reversion.create_revision():
-        yield
+        token = _open_revisions.set((*outer, article))
+        try:
+            yield
+        finally:
+            _open_revisions.reset(token)
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         if comment:
             reversion.set_comment(comment)
-        reversion.add_to_revision(article)
+        if not any(story is article for story in outer):
+            reversion.add_to_revision(article)
 
 
 def article_save(
@@ -287,10 +298,12 @@ def article_set_authors(
     """Replace the byline of ``article`` with ``authors``, in that order."""
     with article_revision(article=article, user=user, comment="Changed the byline"):
         article.bylines.all().delete()
-        Byline.objects.bulk_create(
+        bylines = Byline.objects.bulk_create(
             Byline(article=article, author=author, position=position)
             for position, author in enumerate(dict.fromkeys(authors))
         )
+        for byline in bylines:
+            reversion.add_to_revision(byline)
 
 
 def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:

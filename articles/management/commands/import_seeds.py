@@ -3,7 +3,7 @@
     manage.py import_seeds [PATH ...] [--dry-run] [--publish | --draft]
                            [--section SLUG] [--author NAME] [--date ISO] [--create-sections]
 
-Each file is written in its own transaction; a bad file is reported with its reason
+Files are written in batches, each file all or nothing; a bad file is reported with its reason
 and skipped. Re-running on the same files changes nothing. The exit status is 1
 when any file was skipped as unreadable or invalid.
 """
@@ -97,15 +97,16 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         paths = options["paths"] or [Path(settings.NEWSROOM_SEEDS_DIR)]
-        files = list(iter_seed_files(paths))
+        files = iter_seed_files(paths)
         verbosity = options["verbosity"]
-        show_progress = verbosity >= 1 and len(files) > PROGRESS_EVERY and sys.stdout.isatty()
+        show_progress = verbosity >= 1 and sys.stdout.isatty()
 
         importer = SeedImporter(seed_options)
         counts = Counter()
         failures = []
-        for number, path in enumerate(files, start=1):
-            result = importer.import_file(path)
+        total = 0
+        for total, result in enumerate(importer.import_files(files), start=1):
+            path = result.path
             counts[result.outcome] += 1
             if result.failed:
                 failures.append(result)
@@ -117,16 +118,16 @@ class Command(BaseCommand):
             for note in result.notes:
                 if verbosity >= 1:
                     self.stdout.write(f"{path}: note: {note}")
-            if show_progress and number % PROGRESS_EVERY == 0:
-                self.stdout.write(f"\r{number}/{len(files)} files", ending="")
+            if show_progress and total % PROGRESS_EVERY == 0:
+                self.stdout.write(f"\r{total} files", ending="")
                 self.stdout.flush()
-        if show_progress:
+        if show_progress and total >= PROGRESS_EVERY:
             self.stdout.write("")
 
-        self.report(counts, failures, len(files), dry_run=seed_options.dry_run)
+        self.report(counts, failures, total, dry_run=seed_options.dry_run)
         if failures:
             raise CommandError(
-                f"{len(failures)} of {len(files)} files could not be imported.", returncode=1
+                f"{len(failures)} of {total} files could not be imported.", returncode=1
             )
 
     def report(self, counts, failures, total, *, dry_run):
