@@ -29,6 +29,9 @@ from .models import Article, StagedEdit
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_CHANGE_KEY = "newsroom:pages:next-change"
 NOTHING_SCHEDULED = "none"
+# A process re-reads the next scheduled time at least this often, in case a change made
+# in another process (with a cache of its own) moved it.
+NEXT_CHANGE_TTL = 60
 # Paths whose answers are personal, secret or unbounded in number.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
 
@@ -66,7 +69,7 @@ def next_scheduled_change() -> datetime | None:
         staged = StagedEdit.objects.aggregate(at=Min("publish_at"))["at"]
         times = [t for t in (*upcoming.values(), staged) if t is not None]
         value = min(times) if times else NOTHING_SCHEDULED
-        cache.set(NEXT_CHANGE_KEY, value, None)
+        cache.set(NEXT_CHANGE_KEY, value, NEXT_CHANGE_TTL)
     return None if value == NOTHING_SCHEDULED else value
 
 

@@ -69,7 +69,7 @@ wait_for() {  # url
     exit 1
 }
 
-start_gunicorn "$CACHED_PORT"
+start_gunicorn "$CACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=300  # per-worker memory: a bench never edits
 start_gunicorn "$UNCACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=0
 wait_for "http://127.0.0.1:$CACHED_PORT/"
 wait_for "http://127.0.0.1:$UNCACHED_PORT/"

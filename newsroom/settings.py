@@ -123,12 +123,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Whole pages for readers are kept this long at most (0 turns the page cache off); any
-# change or scheduled publication retires them at once. Browsers may keep a page for
-# NEWSROOM_BROWSER_CACHE_SECONDS and revalidate it with ETag / Last-Modified.
-NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 300))
-NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", 60))
-
 # Local memory by default; REDIS_URL switches to one Redis shared by every process and host.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -141,6 +135,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for readers are kept this long at most (0 turns the page cache off); any
+# change or scheduled publication retires them at once. Without Redis each process has
+# its own cache and could not hear of a change made in another, so in production the
+# page cache is off unless REDIS_URL is set (runserver, with debug, is one process).
+# Browsers may keep a page NEWSROOM_BROWSER_CACHE_SECONDS and revalidate it.
+NEWSROOM_PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 300 if (REDIS_URL or DEBUG) else 0)
+)
+NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", 60))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -82,3 +82,8 @@ def test_only_photos_are_served_from_the_media_folder(client, media_served, sett
     (settings.MEDIA_ROOT / "drawing.svg").write_text("<svg onload=alert(1)></svg>")
     (settings.MEDIA_ROOT / "notes.txt").write_text("hello")
     assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_page_cache_needs_a_shared_cache_in_production():
+    assert setting("s.NEWSROOM_PAGE_CACHE_SECONDS") == "0"
+    assert setting("s.NEWSROOM_PAGE_CACHE_SECONDS", REDIS_URL="redis://cache:6379/0") == "300"
