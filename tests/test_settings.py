@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # A deployment's own settings only: none inherited from the machine running the tests.
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "NEWSROOM_")) and k != "REDIS_URL"
+    }
     environ.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
