@@ -119,7 +119,10 @@ class SectionView(StoryListView):
         self.section = get_object_or_404(
             Section.objects.select_related("parent"), slug=self.kwargs["slug"]
         )
-        return queryset.filter(Q(section=self.section) | Q(section__parent=self.section))
+        # A subquery on the section table, not a join: the count of a long section then
+        # reads only the story index.
+        sections = Section.objects.filter(Q(pk=self.section.pk) | Q(parent=self.section))
+        return queryset.filter(section__in=sections.values("pk"))
 
     def get_heading(self):
         return self.section.name
