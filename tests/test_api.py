@@ -808,3 +808,20 @@ def test_story_detail_runs_a_fixed_number_of_queries(client, section, author):
     few = count_queries(client, f"{API}/stories/{small.pk}/")
     # One of them finds the published translations.
     assert count_queries(client, f"{API}/stories/{big.pk}/") == few <= 6
+
+
+def test_story_detail_lists_only_published_translations(client):
+    original = ArticleFactory(headline="Gas talks")
+    french = ArticleFactory(headline="Pourparlers", language="fr", translation_of=original)
+    ArticleFactory(headline="محادثات", language="ar", translation_of=original, draft=True)
+    detail = get_json(client, f"{API}/stories/{original.pk}/")
+    assert detail["translations"] == [
+        {
+            "id": french.pk,
+            "url": f"http://testserver/fr{french.get_absolute_url()}",
+            "headline": "Pourparlers",
+            "language": "fr",
+        }
+    ]
+    back = get_json(client, f"{API}/stories/{french.pk}/")
+    assert [item["id"] for item in back["translations"]] == [original.pk]
