@@ -1,5 +1,6 @@
 """The site in English (/), French (/fr/) and Arabic (/ar/), and stories in any language."""
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -196,6 +197,14 @@ def test_story_names_itself_and_its_translations_for_search_engines(client, tran
     assert '<link rel="canonical" href="http://testserver/fr/2024/03/05/pourparlers-gaz/">' in (
         french_page
     )
+    news_article = json.loads(
+        re.search(
+            r'<script type="application/ld\+json">(\{"@context[^<]*NewsArticle[^<]*)</script>',
+            french_page,
+        ).group(1)
+    )
+    assert news_article["mainEntityOfPage"] == expected["fr"]
+    assert news_article["inLanguage"] == "fr"
     assert "Lire cet article en" in french_page
     assert '<a href="/2024/03/05/gas-talks/" hreflang="en" lang="en" dir="ltr">English</a>' in (
         french_page
