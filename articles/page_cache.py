@@ -133,6 +133,15 @@ def mark_public(response, *, generation_value: str, shared_seconds: int) -> None
         s_maxage=max(shared_seconds, 0),
         stale_while_revalidate=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
     )
+    # The language of a public page comes from its address alone (``/fr/``), never from
+    # the browser's preference, so shared caches need not keep a copy per preference.
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "accept-language"]
+    if kept != vary:
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(float(generation_value))
     response["X-Cache-Generation"] = generation_value

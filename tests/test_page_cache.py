@@ -216,3 +216,10 @@ def test_search_and_previews_stay_uncached_in_every_language(client):
     for url in ["/fr/search/?q=findable", "/ar/search/?q=findable", "/fr/preview/nothing/"]:
         response, _ = fetch(client, url)
         assert "X-Cache" not in response, url
+
+
+def test_public_pages_do_not_vary_by_the_browser_s_language(client):
+    ArticleFactory()
+    for url in ["/", "/fr/", "/latest/"]:
+        response, _ = fetch(client, url, **{"Accept-Language": "fr"})
+        assert "accept-language" not in response.get("Vary", "").lower(), url
