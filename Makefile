@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format clean bench
+.PHONY: run serve test lint format clean bench messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test: $(STAMP)
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# After changing interface text: update locale/*/LC_MESSAGES/django.po, translate the new
+# entries, then run it again to compile them (needs GNU gettext: apt-get install gettext).
+MESSAGES_IGNORE = --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
+messages: $(STAMP)
+	$(MANAGE) makemessages -l fr -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages --ignore=.venv
 
 # Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
 BENCH_STORIES ?= 10000

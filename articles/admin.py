@@ -67,7 +67,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "lead_photo"]
+    autocomplete_fields = ["section", "lead_photo", "translation_of"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "return_to_draft", "submit_for_review"]
     readonly_fields = [
@@ -84,7 +84,10 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         (_("Photo"), {"fields": ["lead_photo"]}),
-        (_("Placement"), {"fields": ["section", "tags", "dateline", "language", "credit"]}),
+        (
+            _("Placement"),
+            {"fields": ["section", "tags", "dateline", "language", "translation_of", "credit"]},
+        ),
         (
             _("Publishing"),
             {"fields": ["status", "published_at", "embargo_until", "published_by", "revised_at"]},

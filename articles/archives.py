@@ -38,7 +38,7 @@ def month_step(day: date) -> Period:
 
 def day_step(day: date) -> Period:
     return Period(
-        date_format(day, "j F Y"),
+        date_format(day, "DATE_FORMAT"),
         reverse(
             "articles:archive-day",
             kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},

@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import feedgenerator
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Article, Author, Correction, Rendition, Section, Tag
@@ -245,8 +246,8 @@ class StoryJsonFeed(StoryItemsMixin, feedgenerator.SyndicationFeed):
 class NewsroomFeed(Feed):
     @property
     def language(self):
-        """The site's language, whichever language the reader's browser asks for."""
-        return settings.LANGUAGE_CODE
+        """The language of the feed's address (``/fr/feed/`` is French), never the browser's."""
+        return get_language()
 
 
 class LatestStoriesFeed(NewsroomFeed):

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
 
 from . import structured_data
+from .languages import story_url
 from .models import Article, Image, Section
 from .sanitize import plain_text
 
@@ -33,6 +35,8 @@ class PageMeta:
     properties: list[tuple[str, str]]  # <meta property>: Open Graph and article:*
     names: list[tuple[str, str]]  # <meta name>: the Twitter card
     structured_data: list[dict]
+    # (hreflang, absolute URL) of this page in each language, "x-default" last.
+    alternates: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,12 @@ def page_meta(
     image: SharedImage | None = None,
     properties: Sequence[tuple[str, str]] = (),
     structured: Sequence[dict] = (),
+    alternates: Sequence[tuple[str, str]] | None = None,
 ) -> PageMeta:
+    """``alternates`` default to the page in every interface language (same address)."""
     url = request.build_absolute_uri(path)
+    if alternates is None:
+        alternates = interface_alternates(request, path)
     open_graph = [
         ("og:type", og_type),
         ("og:title", title),
@@ -106,7 +114,33 @@ def page_meta(
         properties=[*open_graph, *properties],
         names=twitter,
         structured_data=list(structured),
+        alternates=list(alternates),
     )
+
+
+def interface_alternates(request: HttpRequest, path: str) -> list[tuple[str, str]]:
+    """A page of the site in each interface language, the site's language as x-default."""
+    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    return [
+        *((code, request.build_absolute_uri(url)) for code, url in urls.items()),
+        ("x-default", request.build_absolute_uri(urls[settings.LANGUAGE_CODE])),
+    ]
+
+
+def story_alternates(
+    request: HttpRequest, article: Article, translations: Sequence[Article]
+) -> list[tuple[str, str]]:
+    """A story and its published translations, each at its own address and language.
+
+    x-default is the version in the site's language, else the original.
+    """
+    versions = sorted([article, *translations], key=lambda story: story.language)
+    links = [(story.language, request.build_absolute_uri(story_url(story))) for story in versions]
+    default = next(
+        (story for story in versions if story.language == settings.LANGUAGE_CODE),
+        next((story for story in versions if story.translation_of_id is None), article),
+    )
+    return [*links, ("x-default", request.build_absolute_uri(story_url(default)))]
 
 
 def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
@@ -119,8 +153,14 @@ def section_trail(section: Section) -> Trail:
     return [(s.name, s.get_absolute_url()) for s in sections]
 
 
-def story_page(request: HttpRequest, article: Article) -> PageMeta:
-    """Needs ``story_queryset()``'s prefetches: bylines, tags, photo, corrections."""
+def story_page(
+    request: HttpRequest, article: Article, translations: Sequence[Article] = ()
+) -> PageMeta:
+    """Needs ``story_queryset()``'s prefetches: bylines, tags, photo, corrections.
+
+    The story's address is the one under its own language (``/fr/...`` for a French
+    story); ``translations`` are its published translations.
+    """
     description = summary(article.dek or plain_text(article.body)) or article.headline
     properties = []
     if article.published_at:
@@ -138,7 +178,7 @@ def story_page(request: HttpRequest, article: Article) -> PageMeta:
     trail = [*section_trail(article.section), (article.headline, article.get_absolute_url())]
     return page_meta(
         request,
-        path=article.get_absolute_url(),
+        path=story_url(article),
         title=article.headline,
         description=description,
         language=article.language,
@@ -149,6 +189,7 @@ def story_page(request: HttpRequest, article: Article) -> PageMeta:
             structured_data.news_article(article, request),
             breadcrumbs(request, trail),
         ],
+        alternates=story_alternates(request, article, translations),
     )
 
 
@@ -160,14 +201,18 @@ def list_page(
     description: str,
     page_number: int = 1,
     trail: Sequence[tuple[str, str]] = (),
+    query: dict[str, str] | None = None,
 ) -> PageMeta:
-    """A list of stories; each of its pages is its own canonical address.
+    """A list of stories; each of its pages (and filters, ``query``) is its own address.
 
     ``trail`` leads from below the home page down to this list, its last step.
     """
+    query = dict(query or {})
+    if page_number != 1:
+        query["page"] = str(page_number)
     return page_meta(
         request,
-        path=path if page_number == 1 else f"{path}?page={page_number}",
+        path=f"{path}?{urlencode(query)}" if query else path,
         title=title,
         description=summary(description),
         language=get_language(),

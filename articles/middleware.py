@@ -1,5 +1,5 @@
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from . import page_cache
@@ -39,3 +39,21 @@ class PublicPageCacheMiddleware:
                 cache.set(key, response, seconds)
             response["X-Cache"] = "miss"
         return response
+
+
+class AdminLanguageMiddleware:
+    """Admin in the editor's own language (the browser's preference), where one is offered.
+
+    The public site takes its language from the address alone (``/fr/``, ``/ar/``); admin
+    has one address for everyone, so it follows the ``Accept-Language`` header instead.
+    Admin pages are never cached, so this cannot leak into a reader's page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/admin/"):
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -21,9 +21,9 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language_from_request
 
 from . import staging
+from .languages import path_language, path_without_language
 from .models import Article, StagedEdit
 
 GENERATION_KEY = "newsroom:pages:generation"
@@ -32,7 +32,7 @@ NOTHING_SCHEDULED = "none"
 # A process re-reads the next scheduled time at least this often, in case a change made
 # in another process (with a cache of its own) moved it.
 NEXT_CHANGE_TTL = 60
-# Paths whose answers are personal, secret or unbounded in number.
+# Paths whose answers are personal, secret or unbounded in number, in any language.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
 
 
@@ -92,7 +92,7 @@ def is_cacheable_request(request) -> bool:
         and request.method in ("GET", "HEAD")
         and not is_signed_in(request)
         and "HTTP_AUTHORIZATION" not in request.META
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not path_without_language(request.path).startswith(UNCACHED_PREFIXES)
     )
 
 
@@ -108,7 +108,9 @@ def is_cacheable_response(response) -> bool:
 
 
 def page_key(request, generation_value: str) -> str:
-    language = get_language_from_request(request)
+    """The address and its interface language: never a browser's language preference,
+    so an English address is never answered with a French page, nor the reverse."""
+    language = path_language(request.path_info)
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"newsroom:page:{generation_value}:{language}:{digest}"
 
@@ -131,6 +133,15 @@ def mark_public(response, *, generation_value: str, shared_seconds: int) -> None
         s_maxage=max(shared_seconds, 0),
         stale_while_revalidate=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
     )
+    # The language of a public page comes from its address alone (``/fr/``), never from
+    # the browser's preference, so shared caches need not keep a copy per preference.
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "accept-language"]
+    if kept != vary:
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(float(generation_value))
     response["X-Cache-Generation"] = generation_value

@@ -6,10 +6,11 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 import reversion
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from reversion.models import Version
 
@@ -161,11 +162,13 @@ def _remember_old_url(*, article: Article, stored: Article | None) -> None:
     so a chain of changes answers with one 301 to the current address; an address that is
     a story's current one again stops redirecting.
     """
-    new_url = article.get_absolute_url()
+    # Stored without a language prefix; every interface language looks them up so.
+    with translation.override(settings.LANGUAGE_CODE):
+        new_url = article.get_absolute_url()
+        old_url = stored.get_absolute_url() if stored is not None else None
     ArticleRedirect.objects.filter(old_path=new_url).delete()
     if stored is None or stored.published_at is None or stored.published_at > timezone.now():
         return
-    old_url = stored.get_absolute_url()
     if old_url != new_url:
         ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": article})
 

@@ -5,15 +5,18 @@ reads only the columns it prints, one page of rows at a time, in a fixed number 
 queries however many stories there are.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from .feeds import xml_safe
+from .languages import story_url
 from .models import Article, Author, Byline, Section, Tag, TaggedArticle
 
 PAGE_SIZE = 5000
@@ -23,6 +26,8 @@ NEWS_MAX_ITEMS = 1000
 # Google News names a few languages its own way; the rest by their ISO 639 code.
 NEWS_LANGUAGES = {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}
 ROBOTS_DISALLOWED = ("/admin/", "/preview/", "/search/")
+# Share links and search results under every other interface language, too.
+ROBOTS_DISALLOWED_PER_LANGUAGE = ("/preview/", "/search/")
 
 
 class StorySitemap(Sitemap):
@@ -33,9 +38,45 @@ class StorySitemap(Sitemap):
         # page and earlier pages stay as they were.
         return (
             Article.objects.published()
-            .only("slug", "published_at", "revised_at")
+            .only("slug", "published_at", "revised_at", "language", "translation_of")
+            .annotate(
+                has_translations=Exists(
+                    Article.objects.published().filter(translation_of=OuterRef("pk"))
+                )
+            )
             .order_by("published_at", "pk")
         )
+
+    def location(self, article):
+        return story_url(article)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each story with translations names them (and itself) as alternates."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        groups = {
+            url["item"].translation_group_id
+            for url in urls
+            if url["item"].translation_of_id or url["item"].has_translations
+        }
+        members = defaultdict(list)
+        if groups:
+            for story in (
+                Article.objects.published()
+                .filter(Q(pk__in=groups) | Q(translation_of_id__in=groups))
+                .only("slug", "published_at", "language", "translation_of")
+                .order_by("language", "pk")
+            ):
+                members[story.translation_group_id].append(story)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            url["alternates"] = [
+                {
+                    "lang_code": story.language,
+                    "location": f"{origin}{story_url(story)}",
+                }
+                for story in members.get(url["item"].translation_group_id, [])
+            ]
+        return urls
 
     def lastmod(self, article):
         return article.revised_at or article.published_at
@@ -143,7 +184,14 @@ NEWS_SITEMAPS = {"news": NewsSitemap}
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
+    disallowed = [*ROBOTS_DISALLOWED]
+    disallowed += [
+        f"/{code}{path}"
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+        for path in ROBOTS_DISALLOWED_PER_LANGUAGE
+    ]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed), ""]
     lines += [
         f"Sitemap: {request.build_absolute_uri(reverse(name))}"
         for name in ("sitemap", "sitemap-news")

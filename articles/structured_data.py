@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from .languages import story_url
 from .models import Article, Image, Rendition
 from .sanitize import plain_text
 
@@ -61,8 +62,8 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "@context": CONTEXT,
         "@type": "NewsArticle",
         "headline": article.headline,
-        "url": absolute(article.get_absolute_url()),
-        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "url": absolute(story_url(article)),
+        "mainEntityOfPage": absolute(story_url(article)),
         "inLanguage": article.language,
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],

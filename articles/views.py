@@ -1,6 +1,6 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -8,13 +8,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
+from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 
 HOME_LATEST_COUNT = 12
+# Any language a story may be written in can filter a list.
+STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 
 def public_articles():
@@ -58,6 +63,10 @@ class ListMetadataMixin:
         """The list's address, without ``?page=``."""
         raise NotImplementedError
 
+    def get_query(self) -> dict[str, str]:
+        """Filters that make another list, kept in its canonical address."""
+        return {}
+
     def get_trail(self) -> metadata.Trail:
         """Breadcrumbs from below the home page to this list."""
         return [(self.get_heading(), self.get_path())]
@@ -73,6 +82,7 @@ class ListMetadataMixin:
             description=self.get_description(),
             page_number=page.number if page else 1,
             trail=self.get_trail(),
+            query=self.get_query(),
         )
         return context
 
@@ -80,7 +90,8 @@ class ListMetadataMixin:
 class StoryListView(ListMetadataMixin, ListView):
     """A paginated list of published stories; subclasses narrow it down.
 
-    An unknown or out-of-range ``?page=`` gives 404, never a server error.
+    ``?language=fr`` keeps the stories written in one language. An unknown language or an
+    unknown or out-of-range ``?page=`` gives 404, never a server error.
     """
 
     template_name = "articles/article_list.html"
@@ -91,8 +102,48 @@ class StoryListView(ListMetadataMixin, ListView):
     def narrow(self, queryset):
         return queryset
 
+    def story_language(self) -> str:
+        """The ``?language=`` asked for, "" for every language."""
+        code = self.request.GET.get("language", "")
+        if code and code not in STORY_LANGUAGES:
+            raise Http404(_("No stories are written in that language."))
+        return code
+
     def get_queryset(self):
-        return self.narrow(public_articles())
+        queryset = self.narrow(public_articles())
+        if language := self.story_language():
+            queryset = queryset.filter(language=language)
+        return queryset
+
+    def get_query(self):
+        language = self.story_language()
+        return {"language": language} if language else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            language_filters=language_filters(self.get_path(), self.story_language()), **kwargs
+        )
+
+
+def language_filters(path: str, current: str) -> list[LanguageLink]:
+    """Links to a list's stories in each interface language, first of all in any."""
+    links = [
+        LanguageLink(
+            code="", name=_("All languages"), direction="", url=path, is_current=not current
+        )
+    ]
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            LanguageLink(
+                code=code,
+                name=info["name_local"],
+                direction=direction(code),
+                url=f"{path}?{urlencode({'language': code})}",
+                is_current=code == current,
+            )
+        )
+    return links
 
 
 class LatestView(StoryListView):
@@ -201,11 +252,27 @@ def keep_private(response):
     return response
 
 
+def translation_links(translations) -> list[LanguageLink]:
+    """A story's translations, each named in its own language, at its own address."""
+    return [
+        LanguageLink(
+            code=story.language,
+            name=get_language_info(story.language)["name_local"],
+            direction=story.direction,
+            url=story_url(story),
+            is_current=False,
+        )
+        for story in translations
+    ]
+
+
 def render_story(request, article, *, preview=False, share_link=None):
     """The story page exactly as readers see it; a preview is marked and kept private.
 
     The public page, the admin's Preview button and share links all render through here.
+    Only published translations are linked, even from a preview.
     """
+    translations = list(Article.objects.published().translations_of(article))
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
@@ -214,7 +281,8 @@ def render_story(request, article, *, preview=False, share_link=None):
             "object": article,
             "preview": preview,
             "share_link": share_link,
-            "page_meta": metadata.story_page(request, article),
+            "page_meta": metadata.story_page(request, article, translations),
+            "translations": translation_links(translations),
             "related": Article.objects.published().related_to(article),
         },
     )
@@ -242,7 +310,10 @@ class ArticleDetailView(View):
         if article is not None and path == article.get_absolute_url():
             return render_story(request, article, preview=not article.is_public)
         moved = (
-            ArticleRedirect.objects.public().select_related("article").filter(old_path=path).first()
+            ArticleRedirect.objects.public()
+            .select_related("article")
+            .filter(old_path=path_without_language(path))
+            .first()
         )
         if moved is not None:
             return redirect(moved.article, permanent=True)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "articles.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "articles.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,6 +163,8 @@ NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO") or "img/logo.png"
 LANGUAGE_CODE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as newspapers write them, in each interface language: "5 mars 2024", "5 مارس 2024".
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = NEWSROOM_TIME_ZONE

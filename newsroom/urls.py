@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -36,7 +37,8 @@ urlpatterns = [
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),
-    path("", include("articles.urls")),
+    # The public site: English (the site's language) at /, French at /fr/, Arabic at /ar/.
+    *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
 ]
 
 if settings.NEWSROOM_SERVE_MEDIA:

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from .factories import UserFactory
 
@@ -11,6 +12,14 @@ def _fast_and_isolated(settings):
     # tests/test_page_cache.py turns the page cache on.
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request to /fr/ leaves French active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -92,7 +92,8 @@ def test_story_list_item_has_everything_an_app_shows(client, section, author):
     fallback = photo.renditions.get(width=960, format="jpeg")
     assert item == {
         "id": article.pk,
-        "url": f"http://testserver{article.get_absolute_url()}",
+        # A French story's page is in the French edition of the site.
+        "url": f"http://testserver/fr{article.get_absolute_url()}",
         "headline": "Gas talks",
         "dek": "Two ministers meet.",
         "section": {
@@ -653,7 +654,7 @@ def test_story_components_require_what_the_api_promises(openapi):
         "photo",
     }
     assert set(schemas["StorySummary"]["required"]) == summary
-    detail = summary | {"body", "dateline", "credit", "corrections"}
+    detail = summary | {"body", "dateline", "credit", "corrections", "translations"}
     assert set(schemas["StoryDetail"]["required"]) == detail
     assert set(schemas["PagedStorySummary"]["required"]) == {"next", "results"}
     assert set(schemas["AuthorOut"]["properties"]) == {"slug", "name", "bio", "url"}
@@ -805,4 +806,22 @@ def test_story_detail_runs_a_fixed_number_of_queries(client, section, author):
     )
     CorrectionFactory.create_batch(4, article=big)
     few = count_queries(client, f"{API}/stories/{small.pk}/")
-    assert count_queries(client, f"{API}/stories/{big.pk}/") == few <= 5
+    # One of them finds the published translations.
+    assert count_queries(client, f"{API}/stories/{big.pk}/") == few <= 6
+
+
+def test_story_detail_lists_only_published_translations(client):
+    original = ArticleFactory(headline="Gas talks")
+    french = ArticleFactory(headline="Pourparlers", language="fr", translation_of=original)
+    ArticleFactory(headline="محادثات", language="ar", translation_of=original, draft=True)
+    detail = get_json(client, f"{API}/stories/{original.pk}/")
+    assert detail["translations"] == [
+        {
+            "id": french.pk,
+            "url": f"http://testserver/fr{french.get_absolute_url()}",
+            "headline": "Pourparlers",
+            "language": "fr",
+        }
+    ]
+    back = get_json(client, f"{API}/stories/{french.pk}/")
+    assert [item["id"] for item in back["translations"]] == [original.pk]

@@ -331,6 +331,14 @@ def test_feed_language_is_the_sites_whatever_the_browser_asks(client, story):
     assert json.loads(response.content)["language"] == "en"
 
 
+def test_feed_under_a_language_prefix_is_in_that_language(client, story):
+    channel = etree.fromstring(client.get("/fr/feed/", headers={"accept-language": "ar"}).content)
+    assert channel.findtext("channel/language") == "fr"
+    assert channel.findtext("channel/link") == "http://testserver/fr/"
+    arabic = json.loads(client.get("/ar/feed.json").content)
+    assert arabic["language"] == "ar"
+
+
 def test_atom_entry_states_its_story_language(client):
     ArticleFactory(language="ar", headline="اتفاق الغاز")
     _feed, [entry] = atom_entries(client)

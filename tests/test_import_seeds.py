@@ -71,7 +71,7 @@ def test_the_sample_seed_becomes_a_published_story_in_the_algeria_section(client
     home = client.get("/").text
     assert article.headline in home
     page = client.get(article.get_absolute_url()).text
-    assert '<span class="dateline">Algiers</span>' in page
+    assert '<span class="dateline" lang="en" dir="ltr">Algiers</span>' in page
     assert 'href="/section/algeria/">Algeria</a>' in page
     assert 'href="/tag/algeria/" rel="tag">Algeria</a>' in page
     assert 'href="/tag/azerbaijan/" rel="tag">Azerbaijan</a>' in page

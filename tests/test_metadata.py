@@ -157,7 +157,18 @@ def test_every_page_has_one_canonical_address_and_matching_cards(client, story, 
     assert tags.name("twitter:title") == tags.prop("og:title")
     assert tags.name("twitter:card") == "summary"
     hreflang = {link["hreflang"]: link["href"] for link in tags.links if "hreflang" in link}
-    assert hreflang == {"en": canonical, "x-default": canonical}
+    if page == "story":
+        # A story has no translation here: only itself, in its language.
+        assert hreflang == {"en": canonical, "x-default": canonical}
+    else:
+        # A list of the site is offered in every interface language.
+        prefixed = canonical.replace("http://testserver/", "http://testserver/{}/")
+        assert hreflang == {
+            "en": canonical,
+            "fr": prefixed.format("fr"),
+            "ar": prefixed.format("ar"),
+            "x-default": canonical,
+        }
 
 
 @pytest.mark.parametrize(
@@ -380,11 +391,12 @@ def test_arabic_story_page_reads_right_to_left_around_the_site_s_own_words(clien
     article = ArticleFactory(headline="لقاء في الجزائر", language="ar", slug="liqa")
     html = client.get(article.get_absolute_url()).text
     tags = Head(html)
-    assert tags.elements["html"] == {"lang": "ar", "dir": "rtl"}
-    assert tags.elements["body"] == {"lang": "en", "dir": "ltr"}
-    assert '<article class="story" lang="ar" dir="rtl">' in html
+    assert tags.elements["html"] == {"lang": "en", "dir": "ltr"}
+    assert '<h1 class="story-headline" lang="ar" dir="rtl">لقاء في الجزائر</h1>' in html
     assert tags.prop("og:locale") == "ar"
     canonical = tags.canonical()
+    # Its own address is in the Arabic edition of the site.
+    assert canonical == f"http://testserver/ar{article.get_absolute_url()}"
     hreflang = {link["hreflang"]: link["href"] for link in tags.links if "hreflang" in link}
     assert hreflang == {"ar": canonical, "x-default": canonical}
     assert tags.structured("NewsArticle")["inLanguage"] == "ar"

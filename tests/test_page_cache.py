@@ -183,3 +183,43 @@ def test_corrections_feed_is_cached_and_refreshed(client):
     assert fetch(client, url)[0]["X-Cache"] == "hit"
     services.correction_add(article=article, kind="correction", text="Second fix.")
     assert "Second fix." in fetch(client, url)[0].text
+
+
+def test_each_language_has_its_own_cached_page(client):
+    ArticleFactory(headline="Cached story")
+    english, _ = fetch(client, "/")
+    french, _ = fetch(client, "/fr/")
+    assert (english["X-Cache"], french["X-Cache"]) == ("miss", "miss")
+    for _round in range(2):
+        english, queries = fetch(client, "/")
+        assert (english["X-Cache"], queries) == ("hit", 0)
+        assert '<html lang="en" dir="ltr">' in english.text and "Skip to content" in english.text
+        french, queries = fetch(client, "/fr/")
+        assert (french["X-Cache"], queries) == ("hit", 0)
+        assert '<html lang="fr" dir="ltr">' in french.text and "Aller au contenu" in french.text
+
+
+def test_a_browser_preferring_another_language_never_gets_or_fills_another_page(client):
+    ArticleFactory()
+    arabic_first, _ = fetch(client, "/", **{"Accept-Language": "ar"})
+    assert '<html lang="en" dir="ltr">' in arabic_first.text
+    english, _ = fetch(client, "/")
+    assert english["X-Cache"] == "hit"
+    assert '<html lang="en" dir="ltr">' in english.text
+    arabic, _ = fetch(client, "/ar/", **{"Accept-Language": "en"})
+    assert arabic["X-Cache"] == "miss"
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+
+
+def test_search_and_previews_stay_uncached_in_every_language(client):
+    ArticleFactory(headline="Findable story")
+    for url in ["/fr/search/?q=findable", "/ar/search/?q=findable", "/fr/preview/nothing/"]:
+        response, _ = fetch(client, url)
+        assert "X-Cache" not in response, url
+
+
+def test_public_pages_do_not_vary_by_the_browser_s_language(client):
+    ArticleFactory()
+    for url in ["/", "/fr/", "/latest/"]:
+        response, _ = fetch(client, url, **{"Accept-Language": "fr"})
+        assert "accept-language" not in response.get("Vary", "").lower(), url

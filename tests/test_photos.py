@@ -300,7 +300,7 @@ def test_missing_renditions_are_made_and_existing_ones_kept():
 
 
 def story_figure(html):
-    start = html.index('<figure class="story-photo">')
+    start = html.index('<figure class="story-photo" lang="en" dir="ltr">')
     return html[start : html.index("</figure>", start)]
 
 

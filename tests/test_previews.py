@@ -72,7 +72,7 @@ def test_editor_previews_a_draft_as_readers_will_see_it(editor_client):
     response = editor_client.get(preview_url(article))
     assert response.status_code == 200
     assert "articles/article_detail.html" in [t.name for t in response.templates]
-    assert '<h1 class="story-headline">Work in progress</h1>' in response.text
+    assert '<h1 class="story-headline" lang="en" dir="ltr">Work in progress</h1>' in response.text
     assert '<span class="credit">Staff</span>' in response.text
     assert "Preview: readers cannot see this story yet." in response.text
     assert '<meta name="robots" content="noindex, nofollow">' in response.text
@@ -125,7 +125,7 @@ def test_share_link_shows_a_draft_to_anyone_who_has_it(client):
     link = PreviewLinkFactory(article__headline="Merger talks")
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
-    assert '<h1 class="story-headline">Merger talks</h1>' in response.text
+    assert '<h1 class="story-headline" lang="en" dir="ltr">Merger talks</h1>' in response.text
     assert "Preview shared by the newsroom: this story is not published." in response.text
     assert '<meta name="robots" content="noindex, nofollow">' in response.text
     assert_private(response, robots="noindex, nofollow")

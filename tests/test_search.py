@@ -28,7 +28,9 @@ URL = reverse("articles:search")
 def found(query, **filters):
     """Headlines of the published stories the search page lists for ``query``."""
     response = search_page(q=query, **filters)
-    headlines = re.findall(r'<h2 class="card-headline"><a href="[^"]*">([^<]*)</a>', response.text)
+    headlines = re.findall(
+        r'<h2 class="card-headline"[^>]*><a href="[^"]*">([^<]*)</a>', response.text
+    )
     return [html.unescape(headline) for headline in headlines]
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree
 
+from articles.models import Article
 from articles.sitemaps import NewsSitemap, StorySitemap
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -252,3 +253,36 @@ def test_robots_txt_names_the_sitemaps_and_keeps_crawlers_out_of_private_pages(c
 def test_robots_txt_names_https_sitemaps_on_a_secure_site(client):
     response = client.get("/robots.txt", secure=True)
     assert "Sitemap: https://testserver/sitemap.xml" in response.text.splitlines()
+
+
+def test_story_sitemap_names_each_story_s_published_translations(client):
+    original = ArticleFactory(slug="gas-talks", published_at=NOW - timedelta(days=1))
+    french = ArticleFactory(
+        slug="pourparlers", language="fr", translation_of=original, published_at=NOW
+    )
+    ArticleFactory(slug="muhadathat", language="ar", translation_of=original, draft=True)
+    alone = ArticleFactory(slug="alone", published_at=NOW - timedelta(days=2))
+    root = get_xml(client, sitemap("stories"))
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    entries = {
+        url.findtext("s:loc", namespaces=NS): [
+            (link.get("hreflang"), link.get("href")) for link in url.iter(xhtml)
+        ]
+        for url in root.findall("s:url", NS)
+    }
+    pair = [
+        ("en", absolute(original)),
+        ("fr", f"http://testserver/fr{french.get_absolute_url()}"),
+    ]
+    # A French story is listed at its address in the French edition of the site.
+    assert entries == {absolute(alone): [], absolute(original): pair, pair[1][1]: pair}
+
+
+def test_story_sitemap_queries_do_not_grow_with_translations(client):
+    for n in range(3):
+        ArticleFactory(published_at=NOW - timedelta(hours=n + 1))
+    few = count_queries(client, sitemap("stories"))
+    for original in Article.objects.all():
+        for code in ["fr", "ar"]:
+            ArticleFactory(language=code, translation_of=original, published_at=NOW)
+    assert count_queries(client, sitemap("stories")) == few + 1

@@ -13,6 +13,7 @@ from ninja import Field, FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 from pydantic import field_validator, model_validator
 
+from ..languages import story_url
 from ..models import Article, Author, Correction, Image, Rendition, Section, Tag
 from ..templatetags.photos import FALLBACK_SRC_WIDTH
 
@@ -106,9 +107,20 @@ class CorrectionOut(Schema):
     published_at: datetime
 
 
+class TranslationOut(Schema):
+    id: int
+    url: str = Field(description="The translation's public page.")
+    headline: str
+    language: str
+
+    @staticmethod
+    def resolve_url(obj: Article, context: dict) -> str:
+        return absolute(context, story_url(obj))
+
+
 class StorySummary(Schema):
     id: int = Field(description="Stable: it never changes, even when the story's address does.")
-    url: str = Field(description="The story's public page.")
+    url: str = Field(description="The story's public page, in its language's edition of the site.")
     headline: str
     dek: str = Field(description="The standfirst: one or two sentences under the headline.")
     section: SectionSummary
@@ -123,7 +135,7 @@ class StorySummary(Schema):
 
     @staticmethod
     def resolve_url(obj: Article, context: dict) -> str:
-        return absolute(context, obj.get_absolute_url())
+        return absolute(context, story_url(obj))
 
     @staticmethod
     def resolve_authors(obj: Article) -> list[Author]:
@@ -148,10 +160,17 @@ class StoryDetail(StorySummary):
     credit: str
     photo: PhotoOut | None = Field(description="The lead photo, if the story has one.")
     corrections: list[CorrectionOut] = Field(description="Newest first.")
+    translations: list[TranslationOut] = Field(
+        description="The same story in other languages: its published translations."
+    )
 
     @staticmethod
     def resolve_corrections(obj: Article) -> list[Correction]:
         return list(obj.corrections.all())
+
+    @staticmethod
+    def resolve_translations(obj: Article) -> list[Article]:
+        return list(Article.objects.published().translations_of(obj))
 
 
 class Problem(Schema):

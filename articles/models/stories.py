@@ -4,11 +4,13 @@ import uuid
 
 import reversion
 from django.conf import global_settings, settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -139,6 +141,16 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
             "lead_photo__renditions",
+        )
+
+    def translations_of(self, article: "Article"):
+        """The other stories of ``article``'s translation group, in language order."""
+        group = article.translation_group_id
+        return (
+            self.filter(models.Q(pk=group) | models.Q(translation_of_id=group))
+            .exclude(pk=article.pk)
+            .only("slug", "headline", "language", "published_at", "created_at", "translation_of")
+            .order_by("language", "pk")
         )
 
     def related_to(self, article: "Article", *, limit: int = 5) -> list["Article"]:
@@ -296,6 +308,18 @@ class Article(models.Model):
         default="en",
         help_text=_("The language the story is written in; Arabic reads right to left."),
     )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_(
+            "The story this one translates. Pick the original; translations of the same "
+            "story link to each other on the site."
+        ),
+    )
     revised_at = models.DateTimeField(
         _("updated for readers"),
         null=True,
@@ -364,11 +388,15 @@ class Article(models.Model):
             ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(translation_of=models.F("pk")),
+                name="article_not_translation_of_itself",
+            ),
             models.UniqueConstraint(
                 fields=["source_path"],
                 condition=~models.Q(source_path=""),
                 name="unique_article_source_path",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -389,6 +417,42 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        super().clean()
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk:
+            raise ValidationError(
+                {"translation_of": _("A story cannot be a translation of itself.")}
+            )
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "That story is itself a translation: pick the story it translates."
+                    )
+                }
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "Other stories are translations of this one, so it is the original."
+                    )
+                }
+            )
+
+    @property
+    def translation_group_id(self) -> int | None:
+        """The original's key, shared by the original and all its translations."""
+        return self.translation_of_id or self.pk
+
+    @property
+    def direction(self) -> str:
+        """ "rtl" for a story in a right-to-left language such as Arabic, else "ltr"."""
+        return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
 
     @property
     def is_public(self) -> bool:
