@@ -4,7 +4,8 @@
   cached and served to every reader, so a nonce would be shared and worthless. Public
   templates carry no inline script, event handler or style; JSON-LD is data, not script.
 * Admin: the public policy plus a per-request nonce for scripts (the rich-text editor's
-  import map), and ``data:`` pictures. Admin pages are never cached.
+  import map), the hash of the editor's own stylesheet, and ``data:`` pictures. Admin
+  pages are never cached.
 * The API's Swagger UI docs page: its scripts and styles come from the site's own static
   files; it may fetch the OpenAPI schema and show ``data:`` icons.
 * Anything that is not a page (JSON, feeds, sitemaps, robots.txt, scripts, stylesheets,
@@ -31,6 +32,10 @@ NOT_A_PAGE_POLICY = {
     "frame-ancestors": [NONE],
 }
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
+# The rich-text editor (TipTap inside django-prose-editor) adds its base stylesheet as a
+# <style> element and offers no way to give it a nonce; this is that stylesheet's hash.
+# tests/test_security_headers.py checks it against the installed editor.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 
 def public_policy() -> dict:
@@ -41,6 +46,7 @@ def admin_policy() -> dict:
     policy = public_policy()
     return policy | {
         "script-src": [*policy["script-src"], NONCE],
+        "style-src": [*policy["style-src"], PROSE_EDITOR_STYLE_HASH],
         "img-src": [*policy["img-src"], "data:"],
     }
 

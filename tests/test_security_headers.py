@@ -1,11 +1,15 @@
 """Every kind of response carries the security headers and the Content-Security-Policy meant
 for it, with production's HTTPS settings; public pages carry nothing inline a policy blocks."""
 
+import base64
+import hashlib
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.storage import storages
 from django.test import Client
 from django.urls import path
@@ -13,6 +17,7 @@ from django.utils import timezone
 
 import newsroom.urls
 from articles import services
+from newsroom.content_security import PROSE_EDITOR_STYLE_HASH
 
 from .factories import (
     ArticleFactory,
@@ -109,6 +114,10 @@ NOT_A_PAGE = {
     "base-uri": ["'none'"],
     "form-action": ["'none'"],
     "frame-ancestors": ["'none'"],
+}
+ADMIN = PUBLIC | {
+    "style-src": ["'self'", PROSE_EDITOR_STYLE_HASH],
+    "img-src": ["'self'", "data:"],
 }
 API_DOCS = PUBLIC | {"img-src": ["'self'", "data:"], "form-action": ["'none'"]}
 MEDIA = "default-src 'none'; sandbox"
@@ -274,7 +283,7 @@ def test_admin_login_page(secure_client):
     assert response.status_code == 200
     assert_security_headers(response)
     assert response["X-Frame-Options"] == "DENY"
-    assert policy(response) == PUBLIC | {"img-src": ["'self'", "data:"]}
+    assert policy(response) == ADMIN
     cookie = response.cookies["csrftoken"]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
 
@@ -289,11 +298,19 @@ def test_admin_change_form_runs_only_the_editors_nonced_import_map(secure_client
     directives = policy(response)
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"] and directives["base-uri"] == ["'none'"]
-    assert directives["style-src"] == ["'self'"]
+    assert directives == ADMIN | {"script-src": ["'self'", f"'nonce-{nonce}'"]}
     html = response.content.decode()
     inline = [tag for tag in INLINE_SCRIPT.findall(html) if "application/json" not in tag]
     assert inline == [f'<script type="importmap" nonce="{nonce}">']
     assert not EVENT_HANDLER.search(html) and not INLINE_STYLE.search(html)
+
+
+def test_editor_style_hash_is_the_installed_editors_stylesheet():
+    """TipTap's base stylesheet, a template literal in django-prose-editor's editor.js."""
+    source = Path(finders.find("django_prose_editor/editor.js")).read_text()
+    [stylesheet] = re.findall(r"`(\.ProseMirror \{\n  position: relative;[^`]*)`", source)
+    digest = base64.b64encode(hashlib.sha256(stylesheet.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == PROSE_EDITOR_STYLE_HASH
 
 
 def test_each_admin_page_gets_a_new_nonce(secure_client, story, editor):
