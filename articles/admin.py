@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from js_asset import Media
 from taggit.models import Tag as TaggitTag
 
 from . import (
@@ -233,6 +234,9 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
             and roles.can_publish(request.user)
         )
         context["staged_edit"] = StagedEdit.objects.filter(article=obj).first() if obj else None
+        # The rich-text editor's inline import map runs under admin's Content-Security-Policy
+        # by carrying this request's nonce (see newsroom/content_security.py).
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

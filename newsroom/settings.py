@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,11 +60,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "ninja",
+    "csp",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.PublicPageCacheMiddleware",
@@ -238,6 +241,24 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# The public site's Content-Security-Policy: nothing inline, nothing from elsewhere but
+# photos from object storage (added at run time). Admin, the API docs page and anything
+# that is not a page get their own policies: see newsroom/content_security.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Logs go to standard output: one JSON object a line in production (for a log collector),
 # plain text while developing. DJANGO_LOG_FORMAT=json|text overrides.

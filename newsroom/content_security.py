@@ -1,0 +1,87 @@
+"""Which Content-Security-Policy each response gets.
+
+* Public pages: ``CONTENT_SECURITY_POLICY`` in settings. No nonces, ever: whole pages are
+  cached and served to every reader, so a nonce would be shared and worthless. Public
+  templates carry no inline script, event handler or style; JSON-LD is data, not script.
+* Admin: the public policy plus a per-request nonce for scripts (the rich-text editor's
+  import map), the hash of the editor's own stylesheet, and ``data:`` pictures. Admin
+  pages are never cached.
+* The API's Swagger UI docs page: its scripts and styles come from the site's own static
+  files; it may fetch the OpenAPI schema and show ``data:`` icons.
+* Anything that is not a page (JSON, feeds, sitemaps, robots.txt, scripts, stylesheets,
+  pictures): ``default-src 'none'``, so nothing in it can run or load if opened directly.
+* Uploaded media set their own sandboxing policy (``newsroom.media``), which is kept.
+
+A 304 answer carries no policy: the browser keeps the one stored with the page, which a
+policy chosen by the 304's missing content type would otherwise replace.
+"""
+
+from csp.constants import NONCE, NONE, SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+
+from .media import media_origin
+
+ADMIN_NAMESPACE = "admin"
+API_DOCS_VIEW = ("api", "openapi-view")
+
+NOT_A_PAGE_POLICY = {
+    "default-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": [NONE],
+}
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+# The rich-text editor (TipTap inside django-prose-editor) adds its base stylesheet as a
+# <style> element and offers no way to give it a nonce; this is that stylesheet's hash.
+# tests/test_security_headers.py checks it against the installed editor.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+def public_policy() -> dict:
+    return dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+
+
+def admin_policy() -> dict:
+    policy = public_policy()
+    return policy | {
+        "script-src": [*policy["script-src"], NONCE],
+        "style-src": [*policy["style-src"], PROSE_EDITOR_STYLE_HASH],
+        "img-src": [*policy["img-src"], "data:"],
+    }
+
+
+def api_docs_policy() -> dict:
+    policy = public_policy()
+    return policy | {"img-src": [SELF, "data:"], "form-action": [NONE]}
+
+
+def policy_for(request, response) -> dict:
+    """The directives for this response, before photos' origin is added to ``img-src``."""
+    if not response.get("Content-Type", "").startswith(PAGE_TYPES):
+        return NOT_A_PAGE_POLICY
+    match = request.resolver_match
+    if match is not None and match.app_name == ADMIN_NAMESPACE:
+        return admin_policy()
+    if match is not None and (match.namespace, match.url_name) == API_DOCS_VIEW:
+        return api_docs_policy()
+    return public_policy()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, choosing the policy by the kind of response."""
+
+    def process_response(self, request, response):
+        if response.status_code == 304:
+            return response
+        return super().process_response(request, response)
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts  # a view's own policy (django-csp's decorators) wins
+        parts.config = policy_for(request, response)
+        origin = media_origin()
+        if origin and "img-src" in parts.config:
+            parts.update = {**(parts.update or {}), "img-src": [origin]}
+        return parts
