@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import (
+    admin_audit,  # noqa: F401  (registers the audit log)
     admin_photos,  # noqa: F401  (registers the photo library)
     roles,
     services,
@@ -287,7 +288,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
             else:
                 services.correction_save(correction=correction, user=request.user)
         for correction in formset.deleted_objects:
-            correction.delete()
+            services.correction_delete(correction=correction, user=request.user)
 
     @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):
