@@ -45,7 +45,10 @@ def record(
     actor_name: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Write one audit event; ``obj`` names what it was done to (its label defaults to str)."""
+    """Write one audit event; ``obj`` names what it was done to (its label defaults to str).
+
+    ``actor_name`` overrides the account's name, as for a failed login (the name typed).
+    """
     request = request or _current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -54,7 +57,7 @@ def record(
     return AuditEvent.objects.create(
         action=action,
         actor=user,
-        actor_name=(user.get_username() if user is not None else actor_name)[:150],
+        actor_name=(actor_name or (user.get_username() if user is not None else ""))[:150],
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_label=(label or (str(obj) if obj is not None else ""))[:300],

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import AuditEvent
+from newsroom.client_address import client_address
 from newsroom.logging import JsonFormatter
 
 from .factories import UserFactory
@@ -134,6 +136,7 @@ def test_every_attempt_is_logged_without_the_password(client, desk, caplog):
     assert entries[0]["username"] == "desk" and entries[0]["address"] == "203.0.113.5"
     assert entries[3]["user_id"] == desk.pk
     assert not any("hunter2" in line or PASSWORD in line for line in lines)
+    assert "hunter2" not in str(list(AccessAttempt.objects.values()))
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", "actor_name"))
     assert actions[-4:] == [
         ("login_failed", "desk"),
@@ -188,3 +191,24 @@ def test_a_reset_link_sets_a_new_password_that_must_be_strong(client, desk):
     assert done.status_code == 302
     desk.refresh_from_db()
     assert desk.check_password(strong)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "198.51.100.1", "192.0.2.99"),
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "10.9.9.9, 198.51.100.1", "198.51.100.1"),
+        (2, "10.9.9.9, 198.51.100.1, 192.0.2.50", "198.51.100.1"),
+        (2, "198.51.100.1", "192.0.2.99"),
+        (1, "not-an-address", "192.0.2.99"),
+        (1, "", "192.0.2.99"),
+    ],
+    ids=["no-proxy", "one", "forged-left-part", "two", "too-short", "garbage", "missing"],
+)
+def test_client_address_trusts_only_the_configured_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.NEWSROOM_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="192.0.2.99", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
