@@ -245,6 +245,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_address.client_address"
+# Login attempts are logged by the newsroom.login logger (articles/audit_signals.py);
+# axes's own banner would land in every management command's output.
+AXES_VERBOSE = False
 # How many reverse proxies (nginx, a load balancer) stand in front and append the address
 # they saw to X-Forwarded-For. 0 (the default) reads the connection's own address: with no
 # proxy, the header is whatever a client chose to send and is ignored.
