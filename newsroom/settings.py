@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "reversion",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "articles",
 ]
 
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.audit.AuditContextMiddleware",
@@ -252,6 +256,11 @@ AXES_VERBOSE = False
 # they saw to X-Forwarded-For. 0 (the default) reads the connection's own address: with no
 # proxy, the header is whatever a client chose to send and is ignored.
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", 0))
+
+# Staff log in with a code from an authenticator app too (newsroom/two_factor.py).
+# Off by default while developing; on by default in production.
+NEWSROOM_STAFF_TWO_FACTOR = env_bool("NEWSROOM_STAFF_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = NEWSROOM_NAME
 
 # Mail (password-reset links). Printed to the console while developing; SMTP in production.
 EMAIL_BACKEND = os.environ.get(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import sitemaps
 from articles.api.views import api
 
+from . import two_factor
 from .media import serve_media
 
 admin.site.site_header = format_lazy(_("{name} newsroom"), name=settings.NEWSROOM_NAME)
@@ -43,6 +44,8 @@ password_reset_urls = [
 
 urlpatterns = [
     *password_reset_urls,
+    path("admin/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("admin/two-factor/", two_factor.verify, name="two-factor-verify"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                             ("login", "Logged in"),
                             ("login_failed", "Failed to log in"),
                             ("lockout", "Locked out after failed logins"),
+                            ("two_factor_on", "Set up two-factor login"),
                         ],
                         db_index=True,
                         max_length=32,

@@ -31,6 +31,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed to log in")
         LOCKOUT = "lockout", _("Locked out after failed logins")
+        TWO_FACTOR_ON = "two_factor_on", _("Set up two-factor login")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
