@@ -7,6 +7,7 @@ two. Codes are checked by django-otp, which slows down repeated wrong codes.
 """
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -54,8 +55,12 @@ class StaffTwoFactorMiddleware:
             own_pages = {reverse("two-factor-setup"), reverse("two-factor-verify")}
             if request.path not in own_pages and request.path != reverse("admin:logout"):
                 page = "two-factor-verify" if user_has_device(request.user) else "two-factor-setup"
-                return redirect(f"{reverse(page)}?next={request.get_full_path()}")
+                return redirect(_with_next(page, request.get_full_path()))
         return self.get_response(request)
+
+
+def _with_next(name: str, next_page: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_page})}"
 
 
 def _next_page(request) -> str:
@@ -78,7 +83,7 @@ def _page(request, template: str, context: dict):
 def setup(request):
     """Add the newsroom to an authenticator app and confirm it with one code."""
     if user_has_device(request.user):
-        return redirect(f"{reverse('two-factor-verify')}?next={_next_page(request)}")
+        return redirect(_with_next("two-factor-verify", _next_page(request)))
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
@@ -109,7 +114,7 @@ def verify(request):
     """Type the current code to finish logging in."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
-        return redirect(f"{reverse('two-factor-setup')}?next={_next_page(request)}")
+        return redirect(_with_next("two-factor-setup", _next_page(request)))
     form = TokenForm(request.POST or None)
     if form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -46,9 +46,12 @@ def set_up(client, user) -> TOTPDevice:
 
 def test_staff_without_a_device_are_sent_to_setup_from_any_admin_page(client, desk):
     client.force_login(desk)
-    response = client.get(CHANGELIST)
+    response = client.get(CHANGELIST, {"status": "draft", "q": "vote"})
     assert response.status_code == 302
-    assert response["Location"] == f"{SETUP}?next={CHANGELIST}"
+    assert (
+        response["Location"]
+        == f"{SETUP}?next=%2Fadmin%2Farticles%2Farticle%2F%3Fstatus%3Ddraft%26q%3Dvote"
+    )
     page = client.get(SETUP)
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=desk, confirmed=False)
@@ -86,7 +89,7 @@ def test_each_new_login_asks_for_the_current_code(client, desk):
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         client.force_login(desk)
         response = client.get(CHANGELIST)
-        assert response["Location"] == f"{VERIFY}?next={CHANGELIST}"
+        assert response["Location"] == f"{VERIFY}?next=%2Fadmin%2Farticles%2Farticle%2F"
         wrong = client.post(VERIFY, {"token": "123456", "next": CHANGELIST})
         assert wrong.status_code == 200 and "That code is not right" in wrong.text
         assert client.get(CHANGELIST).status_code == 302
