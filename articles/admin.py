@@ -14,6 +14,7 @@ from js_asset import Media
 from taggit.models import Tag as TaggitTag
 
 from . import (
+    admin_audit,  # noqa: F401  (registers the audit log)
     admin_photos,  # noqa: F401  (registers the photo library)
     roles,
     services,
@@ -294,7 +295,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
             else:
                 services.correction_save(correction=correction, user=request.user)
         for correction in formset.deleted_objects:
-            correction.delete()
+            services.correction_delete(correction=correction, user=request.user)
 
     @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):

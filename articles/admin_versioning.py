@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +27,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import presence, revisions, roles, services
+from . import audit, presence, revisions, roles, services
 from .locking import StaleEditError
 from .models import Article, Byline
 
@@ -349,7 +349,17 @@ class VersionedArticleAdmin(VersionAdmin):
         recovered = Article(status=fields["status"], published_by_id=fields["published_by_id"])
         if recovered.has_been_published and not self.may_publish(request):
             raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        with transaction.atomic():
+            response = super().recover_view(request, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                article = Article.objects.get(pk=version.object_id)
+                audit.record(
+                    action=audit.Action.RECOVER,
+                    user=request.user,
+                    obj=article,
+                    details={"revision": version.revision_id},
+                )
+        return response
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -8,4 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (  # noqa: F401  (registers the system checks and audit receivers)
+            audit_signals,
+            checks,
+        )

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS = {
         "change_correction",
         "delete_correction",
         "view_correction",
+        "view_auditevent",
     ],
 }
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from reversion.models import Version
 
-from . import page_cache, roles
+from . import audit, page_cache, roles
 from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .revisions import person_name
@@ -109,9 +109,34 @@ def article_save(
         _stamp_revision_for_readers(article, stored)
         _save_with_free_slug(article)
         _remember_old_url(article=article, stored=stored)
+        _record_going_live_or_off(article=article, stored=stored, user=user)
         search_index_update(article)
         page_cache.content_changed_on_commit()
     return article
+
+
+def _record_going_live_or_off(
+    *, article: Article, stored: Article | None, user: AbstractBaseUser | None
+) -> None:
+    """Audit a story being published, scheduled, rescheduled or taken off the site."""
+    published = Article.Status.PUBLISHED
+    was_published = stored is not None and stored.status == published
+    if article.status == published:
+        if was_published and stored.published_at == article.published_at:
+            return
+        scheduled = article.published_at > timezone.now()
+        details = {"published_at": article.published_at.isoformat()}
+        if was_published and stored.published_at is not None:
+            details["previously"] = stored.published_at.isoformat()
+        action = audit.Action.SCHEDULE if scheduled else audit.Action.PUBLISH
+        audit.record(action=action, user=user, obj=article, details=details)
+    elif was_published:
+        audit.record(
+            action=audit.Action.UNPUBLISH,
+            user=user,
+            obj=article,
+            details={"status": article.status},
+        )
 
 
 def _stamp(article: Article, user: AbstractBaseUser | None) -> None:
@@ -262,6 +287,12 @@ def article_restore(
         article.version = claimed
         _stamp(article, user)
         article.save()
+        audit.record(
+            action=audit.Action.RESTORE_REVISION,
+            user=user,
+            obj=article,
+            details={"revision": revision.pk, "revision_date": revision.date_created.isoformat()},
+        )
         search_index_update(article)
         page_cache.content_changed_on_commit()
     return article
@@ -276,6 +307,12 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
     with transaction.atomic():
         with article_revision(article=article, user=user, comment="Deleted"):
             article.refresh_from_db()
+        audit.record(
+            action=audit.Action.DELETE,
+            user=user,
+            obj=article,
+            details={"status": article.status, "url": article.get_absolute_url()},
+        )
         article_id = article.pk
         article.delete()
         search_index_remove(article_id)
@@ -350,10 +387,36 @@ def correction_save(*, correction: Correction, user: AbstractBaseUser | None = N
         raise ValueError("A correction needs text for readers.")
     if correction.kind not in Correction.Kind.values:
         raise ValueError(f"Unknown kind of correction: {correction.kind!r}")
+    creating = correction.pk is None
     with transaction.atomic():
         correction.save()
         _story_changed(article=correction.article, user=user)
+        _record_correction(
+            audit.Action.CORRECTION_ADD if creating else audit.Action.CORRECTION_CHANGE,
+            correction=correction,
+            user=user,
+        )
     return correction
+
+
+def correction_delete(*, correction: Correction, user: AbstractBaseUser | None = None) -> None:
+    """Remove a correction readers saw under its story; the story counts as changed."""
+    with transaction.atomic():
+        _record_correction(audit.Action.CORRECTION_DELETE, correction=correction, user=user)
+        correction.delete()
+        _story_changed(article=correction.article, user=user)
+
+
+def _record_correction(
+    action: str, *, correction: Correction, user: AbstractBaseUser | None
+) -> None:
+    audit.record(
+        action=action,
+        user=user,
+        obj=correction,
+        label=correction.article.headline,
+        details={"story": correction.article_id, "kind": correction.kind, "text": correction.text},
+    )
 
 
 def preview_link_create(

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import page_cache, roles, services
+from . import audit, page_cache, roles, services
 from .models import Article, StagedEdit
 from .sanitize import sanitize_html
 
@@ -42,7 +42,14 @@ def staged_edit_schedule(
 ) -> StagedEdit:
     _require_publisher(user)
     staged.publish_at = at
-    staged.save(update_fields=["publish_at", "updated_at"])
+    with transaction.atomic():
+        staged.save(update_fields=["publish_at", "updated_at"])
+        audit.record(
+            action=audit.Action.PENDING_SCHEDULE,
+            user=user,
+            obj=staged.article,
+            details={"publish_at": at.isoformat() if at else None},
+        )
     page_cache.content_changed_on_commit()
     return staged
 
@@ -55,6 +62,7 @@ def staged_edit_publish(*, staged: StagedEdit, user: AbstractBaseUser | None) ->
         for name in StagedEdit.STAGED_FIELDS:
             setattr(article, name, getattr(staged, name))
         services.article_save(article=article, user=user, comment="Published pending change")
+        audit.record(action=audit.Action.PENDING_PUBLISH, user=user, obj=article)
         staged.delete()
     page_cache.content_changed_on_commit()
     return article
@@ -62,7 +70,9 @@ def staged_edit_publish(*, staged: StagedEdit, user: AbstractBaseUser | None) ->
 
 def staged_edit_discard(*, staged: StagedEdit, user: AbstractBaseUser | None) -> None:
     _require_publisher(user)
-    staged.delete()
+    with transaction.atomic():
+        audit.record(action=audit.Action.PENDING_DISCARD, user=user, obj=staged.article)
+        staged.delete()
     page_cache.content_changed_on_commit()
 
 

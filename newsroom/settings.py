@@ -6,6 +6,7 @@ requires ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "reversion",
     "ninja",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "articles",
 ]
 
@@ -76,9 +80,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.audit.AuditContextMiddleware",
     "articles.api.middleware.ApiHeadersMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -225,6 +234,55 @@ NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", 15 * 1
 NEWSROOM_PHOTO_MAX_PIXELS = int(os.environ.get("NEWSROOM_PHOTO_MAX_PIXELS", 40_000_000))
 
 LOGIN_URL = "admin:login"
+
+# Logging in. django-axes counts failed logins: NEWSROOM_LOGIN_FAILURE_LIMIT failures for
+# one user name from one address lock that pair (the same editor elsewhere still gets in),
+# and NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the names,
+# lock the address. Locks lift after NEWSROOM_LOGIN_COOLOFF_MINUTES; `manage.py axes_reset`
+# lifts them at once. See newsroom/login_throttle.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "newsroom.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", 5))
+NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15)))
+# Attempts during a lockout do not push its end further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_address.client_address"
+# Login attempts are logged by the newsroom.login logger (articles/audit_signals.py);
+# axes's own banner would land in every management command's output.
+AXES_VERBOSE = False
+# How many reverse proxies (nginx, a load balancer) stand in front and append the address
+# they saw to X-Forwarded-For. 0 (the default) reads the connection's own address: with no
+# proxy, the header is whatever a client chose to send and is ignored.
+NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", 0))
+
+# Staff log in with a code from an authenticator app too (newsroom/two_factor.py).
+# Off by default while developing; on by default in production.
+NEWSROOM_STAFF_TWO_FACTOR = env_bool("NEWSROOM_STAFF_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = NEWSROOM_NAME
+
+# Mail (password-reset links). Printed to the console while developing; SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DJANGO_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

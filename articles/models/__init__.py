@@ -1,5 +1,6 @@
 """Newsroom's models, one module per part of the domain."""
 
+from .audit import AuditEvent
 from .corrections import Correction
 from .editing import EditSession
 from .photos import Image, Rendition
@@ -13,6 +14,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleRedirect",
+    "AuditEvent",
     "Author",
     "Byline",
     "Correction",

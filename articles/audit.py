@@ -1,0 +1,66 @@
+"""The audit log: who did what, when and from where.
+
+Services call ``record`` inside the transaction of the action they perform. The actor
+and address come from the request being served (``AuditContextMiddleware`` keeps it for
+the duration of the request) unless the caller names them; outside a request (the shell,
+the import command, scheduled changes going live) the actor is the one given, or none.
+"""
+
+from contextvars import ContextVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+from django.http import HttpRequest
+
+from newsroom.client_address import client_address
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+_current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
+
+
+class AuditContextMiddleware:
+    """Make the request being served known to ``record``, for its actor and address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+
+def record(
+    *,
+    action: str,
+    user: AbstractBaseUser | None = None,
+    obj: models.Model | None = None,
+    label: str = "",
+    details: dict | None = None,
+    actor_name: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Write one audit event; ``obj`` names what it was done to (its label defaults to str).
+
+    ``actor_name`` overrides the account's name, as for a failed login (the name typed).
+    """
+    request = request or _current_request.get()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=user,
+        actor_name=(actor_name or (user.get_username() if user is not None else ""))[:150],
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_label=(label or (str(obj) if obj is not None else ""))[:300],
+        details=details or {},
+        address=client_address(request) if request is not None else None,
+    )
