@@ -10,7 +10,7 @@ from articles.migrations import _roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_search"),
+        ("articles", "0015_translations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
