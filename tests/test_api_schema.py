@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
@@ -20,7 +22,18 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def stories(db):
+def in_test_transaction():
+    """Keep the database connection open across requests, as Django's test client does:
+    the WSGI handler would otherwise close it, and the test's transaction with it."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def stories(db, in_test_transaction):
     """Published stories with everything an answer can hold, beside hidden ones."""
     parent = SectionFactory(slug="world")
     section = SectionFactory(slug="africa", parent=parent)
