@@ -8,12 +8,15 @@ run, and for the values coming back unchanged.
 """
 
 import json
+import re
 from datetime import timedelta
 from html import escape
+from io import StringIO
 
 import lxml.etree
 import lxml.html
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles import services
@@ -31,6 +34,8 @@ HOSTILE_BODY = "".join(
 )
 # The site's own forms: search, and nothing else.
 OWN_FORMS = frozenset({"/search/"})
+# Bidirectional controls and zero-width characters: never part of an address.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.fixture
@@ -189,3 +194,38 @@ def test_the_story_page_json_ld_holds_the_headline_as_written(client, hostile):
     for story in hostile:
         strings = json_ld_strings(client.get(story.get_absolute_url()).text)
         assert story.headline in strings
+
+
+@pytest.mark.parametrize("text", PAYLOADS, ids=TEXT_CORPUS.keys())
+def test_a_hostile_seed_file_imports_as_inert_text(client, tmp_path, text):
+    body = "\n".join(  # a NUL byte makes a file binary, refused whole (tests/test_sanitize.py)
+        f"Oran – The file said {payload} and more."
+        for payload in CORPUS.values()
+        if "\x00" not in payload
+    )
+    (tmp_path / "hostile.txt").write_text(
+        f"Title: {text}\nDek: {text}\nSection: {text}\nTags: {text}, Energy\n"
+        f"Byline: {text}\nSlug: {text} \u202eslug\u200b\nDate: 2024-03-05T10:00:00+01:00\n\n"
+        f"{body}\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    call_command("import_seeds", str(tmp_path), "--create-sections", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
+    story = Article.objects.get()
+    authors, section, tags = list(story.authors.all()), story.section, list(story.tags.all())
+    slugs = [story.slug, section.slug, *(row.slug for row in [*authors, *tags])]
+    assert not [slug for slug in slugs if INVISIBLE.search(slug)]
+    pages = [row.get_absolute_url() for row in [story, section, *authors, *tags]]
+    for url in [*pages, "/", "/feed/", "/feed.json", f"/api/v1/stories/{story.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content_type = response["Content-Type"].split(";")[0]
+        if content_type == "text/html":
+            problems, texts = read_html(response.text)
+        elif content_type.endswith("json"):
+            problems, texts = read_json(response.content)
+        else:
+            problems, texts = read_xml(response.content)
+        assert problems == [], url
+        assert any("Hostile" in found for found in texts), url
