@@ -229,3 +229,13 @@ def test_a_hostile_seed_file_imports_as_inert_text(client, tmp_path, text):
             problems, texts = read_xml(response.content)
         assert problems == [], url
         assert any("Hostile" in found for found in texts), url
+
+
+@pytest.mark.parametrize("text", PAYLOADS, ids=TEXT_CORPUS.keys())
+def test_a_hostile_search_is_shown_back_as_text(client, text):
+    saved_story(headline="Hostile weather in Oran")
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+    problems, texts = read_html(response.text)
+    assert problems == []
+    assert any(text.strip() in found for found in texts)
