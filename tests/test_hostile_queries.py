@@ -66,6 +66,12 @@ BAD_ADDRESSES = [
     "/tag/%ff%fe/",
     "/author/%e2%80%ae/",
     "/section/%00/feed/",
+    "/sitemap-stories.xml?p=99999999999999999999",
+    "/sitemap-stories.xml?p=-1",
+    "/sitemap-stories.xml?p=%00",
+    "/sitemap-nowhere.xml",
+    "/preview/%00/",
+    "/preview/%ff%fe.abc/",
 ]
 
 
