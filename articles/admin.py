@@ -23,6 +23,7 @@ from . import (
 from .admin_previews import StoryPreviewAdminMixin
 from .admin_versioning import VersionedArticleAdmin
 from .models import Article, Author, Byline, Correction, Section, StagedEdit, Tag
+from .slugs import SlugAdminMixin
 
 # Newsroom tags live in articles.Tag; taggit's own, unused table would only confuse editors.
 if admin.site.is_registered(TaggitTag):
@@ -61,7 +62,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
+class ArticleAdmin(SlugAdminMixin, StoryPreviewAdminMixin, VersionedArticleAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     list_display = ["headline", "state", "section", "byline", "tag_list", "published_at"]
     list_filter = ["status", "section", "tags", "bylines__author", "language"]
@@ -355,7 +356,7 @@ class ArticleAdmin(StoryPreviewAdminMixin, VersionedArticleAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position", "story_count"]
     ordering = ["position", "name"]
     list_editable = ["position"]
@@ -373,7 +374,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "story_count"]
     ordering = ["name"]
     list_select_related = ["user"]
@@ -390,7 +391,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "story_count"]
     ordering = ["name"]
     search_fields = ["name"]

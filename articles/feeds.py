@@ -145,6 +145,12 @@ class SafeRssFeed(XmlSafeMixin, feedgenerator.Rss201rev2Feed):
 class StoryRssFeed(StoryItemsMixin, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with the full text in ``content:encoded``, Dublin Core authors and Media RSS."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Readers show a channel's description as HTML, as they do an item's; a section's
+        # description or an author's biography is plain text.
+        self.feed["description"] = escape(self.feed["description"])
+
     def rss_attributes(self):
         return {
             **super().rss_attributes(),

@@ -307,6 +307,8 @@ BAD_FILTERS = [
     ("published_after", "0001-01-01T00:00:00"),
     ("published_before", "9999-12-31T23:59:59-12:00"),
     ("published_after", "\x00"),
+    ("published_after", "1700000000"),
+    ("published_before", "0.5"),
     ("language", "xx"),
     ("language", "e" * 500),
     ("section", "\x00"),
@@ -352,6 +354,21 @@ def test_a_time_range_that_ends_before_it_starts_is_refused(client):
 def test_other_lists_refuse_bad_paging_too(client, url, name, value):
     detail = get_json(client, url, status=422, **{name: value})["detail"]
     assert detail[0]["loc"] == ["query", name]
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_unknown_parameters_are_ignored(client, url):
+    ArticleFactory(tags=["Energy"], authors=[AuthorFactory()])
+    expected = get_json(client, url)
+    junk = {"limit": "-1", "offset": str(10**9), "page": "abc", "order": "x\x00"}
+    assert get_json(client, url, **junk)["results"] == expected["results"]
+
+
+@pytest.mark.parametrize("query", ["section=%ff%fe", "tag=%00", "cursor=%c3%28", "page_size=%ff"])
+def test_undecodable_parameters_are_refused_not_crashed_on(client, query):
+    response = client.get(f"{API}/stories/?{query}")
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][0] == "query"
 
 
 @pytest.mark.parametrize(

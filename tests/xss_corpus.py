@@ -1,12 +1,15 @@
-"""Hostile HTML, and a parser that says what a browser would find in a page.
+"""Hostile HTML and text, and parsers that say what a browser would find in a page.
 
-Every case goes through every way a story body is written (service, admin, import) in
-tests/test_sanitize.py and tests/test_rich_text_admin.py.
+Every case of ``CORPUS`` goes through every way a story body is written (service, admin,
+import) in tests/test_sanitize.py and tests/test_rich_text_admin.py; ``TEXT_CORPUS`` goes
+into every plain-text field and onto every public surface in tests/test_hostile_fields.py.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
+import lxml.html
 import pytest
 
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
@@ -72,6 +75,23 @@ CORPUS = {
     "comment-break-out": "<!--><img src=x onerror=alert(1)>-->",
     "cdata": "<![CDATA[<script>alert(1)</script>]]>",
     "marquee": "<marquee onstart=alert(1)>x</marquee>",
+    "script-end-in-text": "<p>a</script><script>alert(1)</script></p>",
+    "cdata-end": "<p>]]><script>alert(1)</script></p>",
+    "rtl-override": "<p>\u202egnp.exe</p>",
+    "svg-animate": '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
+    "embedded-newline-data": '<a href="da\nta:text/html,<script>alert(1)</script>">x</a>',
+}
+
+# Plain text that editors and seed files put in headlines, names, captions and the like,
+# each under the shortest such field (a dateline: 100 characters). Every value must come
+# back to readers as the same text and never as markup.
+TEXT_CORPUS = {
+    "script-end": "Hostile </script><script>alert(1)</script> <!--",
+    "attribute-break": "Hostile \"'><img src=x onerror=alert(1)><svg onload=alert(1)>",
+    "url-schemes": "Hostile javascript:alert(1) data:text/html,<b>x</b> vbscript:x",
+    "cdata-and-entities": "Hostile ]]><![CDATA[<iframe src=//x>]]> &lt;b&gt; &amp;amp;",
+    "bidi-and-zero-width": "Hostile \u202egnp.exe\u202c \u2066x\u2069 a\u200bb\u200f",
+    "template-syntax": "Hostile {{ 7|add:7 }} {% now 'Y' %} ${7*7} <%= 7 %>",
 }
 
 
@@ -208,3 +228,87 @@ def _is_data_block(tag: str, attrs: dict[str, str]) -> bool:
 def fragment_audit(html: str) -> PageAudit:
     """Audit a stored body as if it were the story body of a page."""
     return PageAudit(f'<div class="story-body">{html}</div>')
+
+
+# Elements user text may never bring into a page (the site's own forms are checked apart).
+FOREIGN_ELEMENTS = frozenset({"svg", "math", "iframe", "frame", "object", "embed", "base", "form"})
+URL_ATTRIBUTE_NAMES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster")
+_DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def dangerous_url(value: str, *, tag: str, attribute: str) -> bool:
+    """A URL a browser would run or render as a document (a data: picture is fine)."""
+    url = _IGNORED_BY_BROWSERS.sub("", value)
+    if tag == "img" and attribute == "src" and url.lower().startswith("data:image/"):
+        return not re.match(r"data:image/(png|jpeg|gif|webp)[;,]", url, re.IGNORECASE)
+    return bool(_DANGEROUS_SCHEME.match(url))
+
+
+def json_strings(data) -> list[str]:
+    """Every string in a parsed JSON document."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [text for value in data.values() for text in json_strings(value)]
+    if isinstance(data, list):
+        return [text for value in data for text in json_strings(value)]
+    return []
+
+
+def html_problems(html: str, *, own_forms: frozenset[str] = frozenset()) -> list[str]:
+    """Everything in ``html`` (a page or a fragment) that could run script, as lxml reads it.
+
+    Scripts other than JSON-LD, JSON-LD that is not JSON or could end its element early,
+    ``on*`` attributes, javascript:/vbscript:/data: addresses, and foreign elements such as
+    SVG or iframes; a <form> is allowed only when its action is one of ``own_forms``.
+    """
+    found = []
+    root = lxml.html.document_fromstring(html) if html.strip() else None
+    for element in root.iter() if root is not None else ():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        tag = element.tag.lower().rpartition("}")[2]
+        if tag == "script":
+            found += _script_problems(element)
+        elif tag == "form" and element.get("action") in own_forms:
+            pass
+        elif tag in FOREIGN_ELEMENTS:
+            found.append(f"<{tag}> element")
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if name.startswith("on"):
+                found.append(f"{name} attribute on <{tag}>")
+            if name in URL_ATTRIBUTE_NAMES and dangerous_url(value, tag=tag, attribute=name):
+                found.append(f"{name}={value!r} on <{tag}>")
+            if name == "srcset" and any(
+                dangerous_url(part.split()[0], tag=tag, attribute="src")
+                for part in value.split(",")
+                if part.strip()
+            ):
+                found.append(f"srcset={value!r} on <{tag}>")
+    return found
+
+
+def _script_problems(element) -> list[str]:
+    if element.get("type") != "application/ld+json" or element.get("src") is not None:
+        return [f"<script type={element.get('type')!r}> element"]
+    text = element.text or ""
+    if "</script" in text.lower() or "<!--" in text:
+        return ["JSON-LD that could end its <script> early"]
+    try:
+        json.loads(text)
+    except ValueError:
+        return ["JSON-LD that is not JSON"]
+    return []
+
+
+def json_ld_strings(html: str) -> list[str]:
+    """Every string in the page's JSON-LD blocks."""
+    root = lxml.html.document_fromstring(html)
+    return [
+        text
+        for script in root.iter("script")
+        if script.get("type") == "application/ld+json"
+        for text in json_strings(json.loads(script.text))
+    ]

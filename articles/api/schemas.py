@@ -4,6 +4,7 @@ Every address in an answer is absolute. Author objects carry a name, slug, biogr
 address only: the user account behind a byline is never part of an answer.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from ..models import Article, Author, Correction, Image, Rendition, Section, Tag
 from ..templatetags.photos import FALLBACK_SRC_WIDTH
 
 SLUG_PATTERN = r"^[-\w]+$"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 LANGUAGE_CODES = frozenset(code for code, _name in Article._meta.get_field("language").choices)
 
 
@@ -177,6 +179,18 @@ class Problem(Schema):
     detail: str
 
 
+class InvalidField(Schema):
+    loc: list[str | int] = Field(description='Where the value is, such as ["query", "cursor"].')
+    msg: str = Field(description="What is wrong with it, in words.")
+    type: str
+
+
+class ValidationProblem(Schema):
+    """The 422 answer to a request with a malformed or inconsistent parameter."""
+
+    detail: list[InvalidField]
+
+
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=255)]
 
 
@@ -191,7 +205,10 @@ class StoryFilters(FilterSchema):
         None, description="An author's slug."
     )
     language: Annotated[str | None, FilterLookup("language")] = Field(
-        None, max_length=10, description="A language code, such as en, fr or ar."
+        None,
+        max_length=10,
+        description="A language code, such as en, fr or ar.",
+        json_schema_extra={"enum": sorted(LANGUAGE_CODES)},
     )
     published_after: Annotated[datetime | None, FilterLookup("published_at__gte")] = Field(
         None,
@@ -207,6 +224,15 @@ class StoryFilters(FilterSchema):
     def known_language(cls, value: str | None) -> str | None:
         if value is not None and value not in LANGUAGE_CODES:
             raise ValueError("Unknown language code; use one such as en, fr or ar.")
+        return value
+
+    @field_validator("published_after", "published_before", mode="before")
+    @classmethod
+    def written_as_a_date(cls, value):
+        """A date and time as ISO 8601 writes it; not a bare number, which would be read as
+        seconds since 1970."""
+        if isinstance(value, str) and not ISO_DATE.match(value):
+            raise ValueError("Give an ISO 8601 time, such as 2024-03-05T14:30:00+01:00.")
         return value
 
     @field_validator("published_after", "published_before")

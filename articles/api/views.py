@@ -20,6 +20,7 @@ from .schemas import (
     StoryFilters,
     StorySummary,
     TagSummary,
+    ValidationProblem,
 )
 
 
@@ -51,6 +52,9 @@ api = NinjaAPI(
 )
 
 NOT_FOUND = "Nothing published has this address."
+# What an operation may answer besides 200: the schema names every status it can give.
+LIST_ERRORS = {422: ValidationProblem}
+DETAIL_ERRORS = {404: Problem, 422: ValidationProblem}
 
 stories = Router(tags=["stories"])
 sections = Router(tags=["sections"])
@@ -86,48 +90,50 @@ def slug_path(description: str):
     return Path(..., pattern=SLUG_PATTERN, max_length=255, description=description)
 
 
-@stories.get("/", response=list[StorySummary], summary="Published stories")
+@stories.get("/", response={200: list[StorySummary], **LIST_ERRORS}, summary="Published stories")
 @paginate(CursorPagination, ordering=("-published_at", "-pk"))
 def story_list(request: HttpRequest, filters: Query[StoryFilters]):
     """Newest first. Filters combine: a story must match every one given."""
     return filters.filter(published_stories().defer("body"))
 
 
-@stories.get("/{story_id}/", response={200: StoryDetail, 404: Problem}, summary="A story")
+@stories.get("/{story_id}/", response={200: StoryDetail, **DETAIL_ERRORS}, summary="A story")
 def story_detail(request: HttpRequest, story_id: int):
     return found(published_stories().prefetch_related("corrections"), pk=story_id)
 
 
-@sections.get("/", response=list[SectionOut], summary="Sections")
+@sections.get("/", response={200: list[SectionOut], **LIST_ERRORS}, summary="Sections")
 @paginate(CursorPagination, ordering=("position", "name", "pk"))
 def section_list(request: HttpRequest):
     """In menu order, subsections included."""
     return Section.objects.select_related("parent")
 
 
-@sections.get("/{slug}/", response={200: SectionOut, 404: Problem}, summary="A section")
+@sections.get("/{slug}/", response={200: SectionOut, **DETAIL_ERRORS}, summary="A section")
 def section_detail(request: HttpRequest, slug: str = slug_path("The section's slug.")):
     return found(Section.objects.select_related("parent"), slug=slug)
 
 
-@tags.get("/", response=list[TagSummary], summary="Tags on published stories")
+@tags.get("/", response={200: list[TagSummary], **LIST_ERRORS}, summary="Tags on published stories")
 @paginate(CursorPagination, ordering=("name", "pk"))
 def tag_list(request: HttpRequest):
     return public_tags()
 
 
-@tags.get("/{slug}/", response={200: TagSummary, 404: Problem}, summary="A tag")
+@tags.get("/{slug}/", response={200: TagSummary, **DETAIL_ERRORS}, summary="A tag")
 def tag_detail(request: HttpRequest, slug: str = slug_path("The tag's slug.")):
     return found(public_tags(), slug=slug)
 
 
-@authors.get("/", response=list[AuthorOut], summary="Authors of published stories")
+@authors.get(
+    "/", response={200: list[AuthorOut], **LIST_ERRORS}, summary="Authors of published stories"
+)
 @paginate(CursorPagination, ordering=("name", "pk"))
 def author_list(request: HttpRequest):
     return public_authors()
 
 
-@authors.get("/{slug}/", response={200: AuthorOut, 404: Problem}, summary="An author")
+@authors.get("/{slug}/", response={200: AuthorOut, **DETAIL_ERRORS}, summary="An author")
 def author_detail(request: HttpRequest, slug: str = slug_path("The author's slug.")):
     return found(public_authors(), slug=slug)
 

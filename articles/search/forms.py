@@ -30,11 +30,20 @@ class SearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        # A search far over the limit is refused with its length, but only its start is
+        # shown back in the form: a megabyte typed in must not come back as a megabyte page.
+        self.typed_q = data.get("q", "") if data is not None else ""
+        if len(self.typed_q) > MAX_QUERY_LENGTH:
+            data = data.copy()
+            data["q"] = self.typed_q.strip()[:MAX_QUERY_LENGTH]
+        super().__init__(data, *args, **kwargs)
+
     def clean_q(self):
         text = self.cleaned_data["q"]
         if text:
             try:
-                parse_query(text)
+                parse_query(self.typed_q)
             except QueryError as error:
                 raise forms.ValidationError(error.message, code="query") from error
         return text
