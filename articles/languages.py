@@ -57,10 +57,17 @@ def story_url(article) -> str:
     return in_language(article.language, article.get_absolute_url)
 
 
+MAX_CARRIED_QUERY = 1000
+
+
 def switcher_links(request) -> list[LanguageLink]:
     """This page in every interface language, for the language switcher."""
     current = translation.get_language()
+    # The query string comes along (a filter, a page number), unless it is too long to
+    # repeat in every link: a megabyte of search stays on the page it was typed into.
     here = request.get_full_path()
+    if len(request.META.get("QUERY_STRING", "")) > MAX_CARRIED_QUERY:
+        here = request.path
     links = []
     for code, _name in settings.LANGUAGES:
         url = here if code == current else translate_url(here, code)
