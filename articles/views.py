@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .pagination import StoryPaginator
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 
 HOME_LATEST_COUNT = 12
@@ -21,11 +22,16 @@ def public_articles():
     return Article.objects.published().with_related()
 
 
+def story_cards(ids):
+    """The stories with these ids (from a ``published()`` list), ready for story cards."""
+    return Article.objects.for_cards().filter(pk__in=ids)
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(public_articles()[:HOME_LATEST_COUNT])
+        latest = list(Article.objects.published().for_cards()[:HOME_LATEST_COUNT])
         shown = [article.pk for article in latest]
         newest_per_section = Section.objects.annotate(
             newest=Subquery(
@@ -36,7 +42,7 @@ class HomeView(TemplateView):
                 .values("pk")[:1]
             )
         ).values("newest")
-        section_leads = public_articles().filter(pk__in=newest_per_section)
+        section_leads = story_cards(newest_per_section)
         return super().get_context_data(
             latest=latest,
             section_leads=section_leads.order_by("section__position", "section__name"),
@@ -80,7 +86,8 @@ class ListMetadataMixin:
 class StoryListView(ListMetadataMixin, ListView):
     """A paginated list of published stories; subclasses narrow it down.
 
-    An unknown or out-of-range ``?page=`` gives 404, never a server error.
+    An unknown or out-of-range ``?page=`` gives 404, never a server error. Pages say
+    whether an older one exists without counting the list (``articles.pagination``).
     """
 
     template_name = "articles/article_list.html"
@@ -92,7 +99,10 @@ class StoryListView(ListMetadataMixin, ListView):
         return queryset
 
     def get_queryset(self):
-        return self.narrow(public_articles())
+        return self.narrow(Article.objects.published())
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return StoryPaginator(queryset, per_page, cards=story_cards)
 
 
 class LatestView(StoryListView):

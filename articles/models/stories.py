@@ -102,9 +102,26 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
+        # A tag's stories, read from the index alone.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
         verbose_name = _("tagged article")
         verbose_name_plural = _("tagged articles")
 
+
+# The columns a story card (and its address) reads.
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "section",
+    "lead_photo",
+    "status",
+    "published_at",
+    "embargo_until",
+    "created_at",
+    "credit",
+    "language",
+)
 
 # How many of the newest stories sharing a tag are ranked for "related stories".
 RELATED_WINDOW = 300
@@ -141,6 +158,17 @@ class ArticleQuerySet(models.QuerySet):
             "lead_photo__renditions",
         )
 
+    def for_cards(self):
+        """What a story card shows, in a fixed number of queries: no body, no tags."""
+        return (
+            self.only(*CARD_FIELDS)
+            .select_related("section", "lead_photo")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "lead_photo__renditions",
+            )
+        )
+
     def related_to(self, article: "Article", *, limit: int = 5) -> list["Article"]:
         """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
 
@@ -166,14 +194,14 @@ class ArticleQuerySet(models.QuerySet):
         newest_in_section = others.filter(section=article.section_id).order_by(
             "-published_at", "-pk"
         )
+        # Both sets of ids come from ``others``; the stories are then read by id alone.
         stories = {
             story.pk: story
-            for story in others.filter(
+            for story in Article.objects.filter(
                 Q(pk__in=ranked) | Q(pk__in=newest_in_section.values("pk")[:limit])
             )
             .select_related("section", "lead_photo")
-            .prefetch_related(None)
-            .defer("body")  # cards never show it
+            .only(*CARD_FIELDS)
             .order_by("-published_at", "-pk")
         }
         # Stories sharing tags first, in rank order; the section's newest fill the rest.
@@ -358,9 +386,14 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_public_idx"),
+            # Lists read a page's ids from these alone, in order, however deep the page.
             models.Index(
-                fields=["section", "status", "published_at"], name="article_section_public_idx"
+                fields=["status", "published_at", "embargo_until", "section"],
+                name="article_public_list_idx",
+            ),
+            models.Index(
+                fields=["section", "status", "published_at", "embargo_until"],
+                name="article_section_list_idx",
             ),
         ]
         constraints = [
