@@ -8,7 +8,8 @@ from . import page_cache
 class PublicPageCacheMiddleware:
     """Serve readers whole pages from the cache; see ``articles.page_cache``.
 
-    Also the clock for scheduled changes: each request first puts live whatever has come
+    First in the middleware stack: a hit costs three cache reads and nothing else. Also the
+    clock for scheduled changes: each request first puts live whatever has come
     due, so scheduling needs no worker or cron job.
     """
 
@@ -27,15 +28,15 @@ class PublicPageCacheMiddleware:
 
         generation = page_cache.generation()
         key = page_cache.page_key(request, generation)
-        response = cache.get(key)
-        if response is not None:
-            response["X-Cache"] = "hit"
-            return response
+        kept = cache.get(key)
+        if kept is not None:
+            return page_cache.from_stored(request, kept)
         response = self.get_response(request)
         if page_cache.is_cacheable_response(response):
             seconds = page_cache.seconds_to_keep(timezone.now())
             page_cache.mark_public(response, generation_value=generation, shared_seconds=seconds)
             if seconds > 0:
-                cache.set(key, response, seconds)
+                cache.set(key, page_cache.stored(response), seconds)
             response["X-Cache"] = "miss"
+            response = page_cache.answer_conditional(request, response)
         return response
