@@ -50,6 +50,4 @@ class StoryPaginator(Paginator):
         rows = list(self.cards(ids))
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results"))
-        return StoryPage(
-            rows[: self.per_page], number, self, has_next=len(rows) > self.per_page
-        )
+        return StoryPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
-from .pagination import StoryPaginator
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
+from .pagination import StoryPaginator
 
 HOME_LATEST_COUNT = 12
 

@@ -5,31 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0014_search'),
+        ("articles", "0014_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_public_idx',
+            model_name="article",
+            name="article_public_idx",
         ),
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_section_public_idx',
+            model_name="article",
+            name="article_section_public_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published_at', 'embargo_until', 'section'], name='article_public_list_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "published_at", "embargo_until", "section"],
+                name="article_public_list_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', 'published_at', 'embargo_until'], name='article_section_list_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["section", "status", "published_at", "embargo_until"],
+                name="article_section_list_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taggedarticle',
-            index=models.Index(fields=['tag', 'content_object'], name='tagged_article_tag_idx'),
+            model_name="taggedarticle",
+            index=models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx"),
         ),
     ]
