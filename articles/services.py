@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Version
 
-from . import page_cache, roles
+from . import front_cache, page_cache, roles
 from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .revisions import person_name
@@ -110,6 +110,9 @@ def article_save(
         _remember_old_url(article=article, stored=stored)
         search_index_update(article)
         page_cache.content_changed_on_commit()
+        front_cache.refresh_story_on_commit(
+            article=article, also=front_cache.story_paths(stored) if stored else ()
+        )
     return article
 
 
@@ -261,6 +264,7 @@ def article_restore(
         article.save()
         search_index_update(article)
         page_cache.content_changed_on_commit()
+        front_cache.refresh_story_on_commit(article=article)
     return article
 
 
@@ -274,6 +278,7 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
         with article_revision(article=article, user=user, comment="Deleted"):
             article.refresh_from_db()
         article_id = article.pk
+        front_cache.refresh_story_on_commit(article=article)
         article.delete()
         search_index_remove(article_id)
         page_cache.content_changed_on_commit()
@@ -319,6 +324,7 @@ def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:
         article.updated_by = changes["updated_by"] = user
     Article.objects.filter(pk=article.pk).update(**changes)
     page_cache.content_changed_on_commit()
+    front_cache.refresh_story_on_commit(article=article)
 
 
 def correction_add(
