@@ -183,3 +183,32 @@ def test_corrections_feed_is_cached_and_refreshed(client):
     assert fetch(client, url)[0]["X-Cache"] == "hit"
     services.correction_add(article=article, kind="correction", text="Second fix.")
     assert "Second fix." in fetch(client, url)[0].text
+
+
+def test_a_cached_page_keeps_the_security_headers_it_was_served_with(client):
+    ArticleFactory()
+    first, _ = fetch(client)
+    second, _ = fetch(client)
+    assert second["X-Cache"] == "hit"
+    for header in ("X-Content-Type-Options", "Referrer-Policy", "Content-Type", "ETag"):
+        assert second[header] == first[header]
+
+
+def test_a_cached_page_is_never_served_to_a_host_the_site_does_not_answer(client):
+    ArticleFactory()
+    fetch(client)
+    assert fetch(client)[0]["X-Cache"] == "hit"
+    response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "X-Cache" not in response
+
+
+def test_plain_http_is_still_redirected_when_the_page_is_cached(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    ArticleFactory()
+    client.get("/", secure=True)
+    assert client.get("/", secure=True)["X-Cache"] == "hit"
+    response = client.get("/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
