@@ -1,7 +1,7 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -127,10 +127,16 @@ class SectionView(StoryListView):
 
     def narrow(self, queryset):
         self.section = get_object_or_404(
-            Section.objects.select_related("parent"), slug=self.kwargs["slug"]
+            Section.objects.select_related("parent").annotate(
+                has_children=Exists(Section.objects.filter(parent=OuterRef("pk")))
+            ),
+            slug=self.kwargs["slug"],
         )
-        # A subquery on the section table, not a join: the count of a long section then
-        # reads only the story index.
+        if not self.section.has_children:
+            # One section: its stories come in order straight from the section's index.
+            return queryset.filter(section=self.section)
+        # A subquery on the section table, not a join: a page's ids then come from the
+        # story index alone.
         sections = Section.objects.filter(Q(pk=self.section.pk) | Q(parent=self.section))
         return queryset.filter(section__in=sections.values("pk"))
 

@@ -386,13 +386,14 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            # Lists read a page's ids from these alone, in order, however deep the page.
+            # Lists read a page's ids from these alone, in order (newest first, then by id),
+            # however deep the page.
             models.Index(
-                fields=["status", "published_at", "embargo_until", "section"],
+                fields=["status", "published_at", "id", "embargo_until", "section"],
                 name="article_public_list_idx",
             ),
             models.Index(
-                fields=["section", "status", "published_at", "embargo_until"],
+                fields=["section", "status", "published_at", "id", "embargo_until"],
                 name="article_section_list_idx",
             ),
         ]
