@@ -75,18 +75,23 @@ def is_configured() -> bool:
     return bool(settings.NEWSROOM_FRONT_CACHE_URL)
 
 
-def refresh_story_on_commit(*, article: Article, also: Iterable[str] = ()) -> None:
+def refresh_story_on_commit(
+    *, article: Article, before: Article | None = None, also: Iterable[str] = ()
+) -> None:
     """After commit, refresh every page showing ``article`` (as it is then), and ``also``.
 
-    Pages listing the story as it is now (its old tags, section, address) are gathered at
-    once; those listing it after the change, once the transaction has committed.
+    Pages listing the story as it is now, or as it was (``before``: its old tags,
+    section, address), are gathered at once; those listing it after the change, once the
+    transaction has committed. Nothing is sent for a story readers have never seen.
     """
-    if not is_configured():
+    seen = article.has_been_published or (before is not None and before.has_been_published)
+    if not is_configured() or not seen:
         return
-    before = [*also, *story_paths(article)] if article.pk is not None else list(also)
+    also = [*also, *(story_paths(before) if before is not None else ())]
+    now = [*also, *story_paths(article)] if article.pk is not None else list(also)
 
     def after_commit():
-        paths = list(before)
+        paths = list(now)
         if article.pk is not None and Article.objects.filter(pk=article.pk).exists():
             paths += story_paths(Article.objects.select_related("section").get(pk=article.pk))
         refresh_in_background(paths + site_paths())

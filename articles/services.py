@@ -110,9 +110,7 @@ def article_save(
         _remember_old_url(article=article, stored=stored)
         search_index_update(article)
         page_cache.content_changed_on_commit()
-        front_cache.refresh_story_on_commit(
-            article=article, also=front_cache.story_paths(stored) if stored else ()
-        )
+        front_cache.refresh_story_on_commit(article=article, before=stored)
     return article
 
 

@@ -150,6 +150,23 @@ def test_nothing_is_sent_before_the_transaction_commits(
     assert callbacks
 
 
+def test_saving_a_draft_sends_nothing(front_cache, db, django_capture_on_commit_callbacks):
+    draft = ArticleFactory(draft=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=draft)
+    time.sleep(0.3)
+    assert front_cache.seen == []
+
+
+def test_unpublishing_a_story_refreshes_its_pages(
+    front_cache, story, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article=story)
+    paths = refreshed(front_cache, expected=2 * 25)
+    assert {"/2024/03/04/gas-deal/", "/section/maghreb/", "/tag/energy/", "/"} <= paths
+
+
 def test_nothing_is_sent_when_no_front_cache_is_set(
     settings, story, django_capture_on_commit_callbacks
 ):
