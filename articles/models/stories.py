@@ -194,12 +194,15 @@ class ArticleQuerySet(models.QuerySet):
         newest_in_section = others.filter(section=article.section_id).order_by(
             "-published_at", "-pk"
         )
-        # Both sets of ids come from ``others``; the stories are then read by id alone.
+        # Both sets of ids come from ``others``; the stories are then read by id alone
+        # (and only when too few share a tag is the section asked, as PostgreSQL cannot
+        # use an index for "ids in a list or in a subquery").
+        wanted = Q(pk__in=ranked)
+        if len(ranked) < limit:
+            wanted |= Q(pk__in=newest_in_section.values("pk")[:limit])
         stories = {
             story.pk: story
-            for story in Article.objects.filter(
-                Q(pk__in=ranked) | Q(pk__in=newest_in_section.values("pk")[:limit])
-            )
+            for story in Article.objects.filter(wanted)
             .select_related("section", "lead_photo")
             .only(*CARD_FIELDS)
             .order_by("-published_at", "-pk")
