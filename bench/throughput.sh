@@ -182,7 +182,8 @@ story_url="http://127.0.0.1:$FRONT_PORT${url[story]}"
 curl -fsS -o /dev/null "$story_url"
 headline=$(env REDIS_URL="$REDIS_URL" NEWSROOM_FRONT_CACHE_URL="http://127.0.0.1:$FRONT_PORT" \
     NEWSROOM_FRONT_CACHE_SECRET="$REFRESH_SECRET" "$PYTHON" bench/pages.py --change-story)
-if curl -fsS "$story_url" | grep -qF "$headline"; then
+page=$(curl -fsS "$story_url")
+if grep -qF "$headline" <<<"$page"; then
     echo "After a change, the next request through the front cache shows it: yes"
 else
     echo "After a change, the next request through the front cache shows it: NO" >&2
