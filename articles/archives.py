@@ -77,7 +77,7 @@ class ArchiveMixin(ListMetadataMixin):
         self.start = extra[self.period]
         self.previous_start = extra[f"previous_{self.period}"]
         self.next_start = extra[f"next_{self.period}"]
-        return date_list, articles.with_related(), extra
+        return date_list, articles.for_cards(), extra
 
     def step(self, start: date | None) -> Period | None:
         return self.steps[-1](start) if start else None

@@ -7,7 +7,9 @@ time). Changing it makes every cached page unreachable at once, on every process
 shares the cache (Redis in production), so no reader is served a page older than the
 last change, and no cached page outlives the next scheduled publication.
 
-Requests carrying a session cookie (editors) never read or fill the cache.
+Requests carrying a session cookie (editors) never read or fill the cache. Pages are
+kept finished (status, headers and bytes, as the last middleware left them), so a hit is
+answered before any session, locale, CSRF or authentication work.
 """
 
 import hashlib
@@ -18,9 +20,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from . import staging
 from .languages import path_language, path_without_language
@@ -93,6 +96,8 @@ def is_cacheable_request(request) -> bool:
         and not is_signed_in(request)
         and "HTTP_AUTHORIZATION" not in request.META
         and not path_without_language(request.path).startswith(UNCACHED_PREFIXES)
+        # Plain HTTP must still be redirected by SecurityMiddleware, further in.
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
     )
 
 
@@ -108,10 +113,13 @@ def is_cacheable_response(response) -> bool:
 
 
 def page_key(request, generation_value: str) -> str:
-    """The address and its interface language: never a browser's language preference,
-    so an English address is never answered with a French page, nor the reverse."""
+    """The host, the address and its interface language: never a browser's language
+    preference, so an English address is never answered with a French page, nor the
+    reverse. ``get_host()`` also refuses a host not in ALLOWED_HOSTS, as it would further in.
+    """
     language = path_language(request.path_info)
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
     return f"newsroom:page:{generation_value}:{language}:{digest}"
 
 
@@ -145,3 +153,32 @@ def mark_public(response, *, generation_value: str, shared_seconds: int) -> None
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(float(generation_value))
     response["X-Cache-Generation"] = generation_value
+
+
+def stored(response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A finished response as kept in the cache."""
+    return response.status_code, list(response.items()), response.content
+
+
+def from_stored(request, value) -> HttpResponse:
+    """The response kept by ``stored``, or 304 when the reader's copy is still current."""
+    status, headers, content = value
+    response = HttpResponse(content, status=status)
+    for name, header in headers:
+        response[name] = header
+    response["X-Cache"] = "hit"
+    return answer_conditional(request, response)
+
+
+def answer_conditional(request, response):
+    """304 Not Modified when the request's If-None-Match or If-Modified-Since still holds."""
+    if response.status_code != 200 or not (
+        "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    ):
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified")),
+        response=response,
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from reversion.models import Version
 
-from . import audit, page_cache, roles
+from . import audit, front_cache, page_cache, roles
 from .locking import claim_next_version
 from .models import Article, ArticleRedirect, Author, Byline, Correction, PreviewLink
 from .revisions import person_name
@@ -112,6 +112,7 @@ def article_save(
         _record_going_live_or_off(article=article, stored=stored, user=user)
         search_index_update(article)
         page_cache.content_changed_on_commit()
+        front_cache.refresh_story_on_commit(article=article, before=stored)
     return article
 
 
@@ -295,6 +296,7 @@ def article_restore(
         )
         search_index_update(article)
         page_cache.content_changed_on_commit()
+        front_cache.refresh_story_on_commit(article=article)
     return article
 
 
@@ -314,6 +316,7 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
             details={"status": article.status, "url": article.get_absolute_url()},
         )
         article_id = article.pk
+        front_cache.refresh_story_on_commit(article=article)
         article.delete()
         search_index_remove(article_id)
         page_cache.content_changed_on_commit()
@@ -359,6 +362,7 @@ def _story_changed(*, article: Article, user: AbstractBaseUser | None) -> None:
         article.updated_by = changes["updated_by"] = user
     Article.objects.filter(pk=article.pk).update(**changes)
     page_cache.content_changed_on_commit()
+    front_cache.refresh_story_on_commit(article=article)
 
 
 def correction_add(

@@ -1,7 +1,7 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import global_settings, settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,21 +16,23 @@ from django.views.generic import ListView, TemplateView, View
 from . import metadata
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
+from .pagination import StoryPaginator
 
 HOME_LATEST_COUNT = 12
 # Any language a story may be written in can filter a list.
 STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 
-def public_articles():
-    return Article.objects.published().with_related()
+def story_cards(ids):
+    """The stories with these ids (from a ``published()`` list), ready for story cards."""
+    return Article.objects.for_cards().filter(pk__in=ids)
 
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(public_articles()[:HOME_LATEST_COUNT])
+        latest = list(Article.objects.published().for_cards()[:HOME_LATEST_COUNT])
         shown = [article.pk for article in latest]
         newest_per_section = Section.objects.annotate(
             newest=Subquery(
@@ -41,7 +43,7 @@ class HomeView(TemplateView):
                 .values("pk")[:1]
             )
         ).values("newest")
-        section_leads = public_articles().filter(pk__in=newest_per_section)
+        section_leads = story_cards(newest_per_section)
         return super().get_context_data(
             latest=latest,
             section_leads=section_leads.order_by("section__position", "section__name"),
@@ -91,7 +93,8 @@ class StoryListView(ListMetadataMixin, ListView):
     """A paginated list of published stories; subclasses narrow it down.
 
     ``?language=fr`` keeps the stories written in one language. An unknown language or an
-    unknown or out-of-range ``?page=`` gives 404, never a server error.
+    unknown or out-of-range ``?page=`` gives 404, never a server error. Pages say whether
+    an older one exists without counting the list (``articles.pagination``).
     """
 
     template_name = "articles/article_list.html"
@@ -110,10 +113,13 @@ class StoryListView(ListMetadataMixin, ListView):
         return code
 
     def get_queryset(self):
-        queryset = self.narrow(public_articles())
+        queryset = self.narrow(Article.objects.published())
         if language := self.story_language():
             queryset = queryset.filter(language=language)
         return queryset
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return StoryPaginator(queryset, per_page, cards=story_cards)
 
     def get_query(self):
         language = self.story_language()
@@ -168,10 +174,16 @@ class SectionView(StoryListView):
 
     def narrow(self, queryset):
         self.section = get_object_or_404(
-            Section.objects.select_related("parent"), slug=self.kwargs["slug"]
+            Section.objects.select_related("parent").annotate(
+                has_children=Exists(Section.objects.filter(parent=OuterRef("pk")))
+            ),
+            slug=self.kwargs["slug"],
         )
-        # A subquery on the section table, not a join: the count of a long section then
-        # reads only the story index.
+        if not self.section.has_children:
+            # One section: its stories come in order straight from the section's index.
+            return queryset.filter(section=self.section)
+        # A subquery on the section table, not a join: a page's ids then come from the
+        # story index alone.
         sections = Section.objects.filter(Q(pk=self.section.pk) | Q(parent=self.section))
         return queryset.filter(section__in=sections.values("pk"))
 

@@ -8,13 +8,15 @@ request through the whole middleware stack, with no network, debug off. For ever
 it prints the median and 95th-percentile server time and the SQL queries of one
 request: uncached (page cache off, per-process caches warm) and cached (page cache on,
 after a first request fills it). ``--urls`` prints the pages' addresses instead, for
-bench/throughput.sh.
+bench/throughput.sh; ``--change-story`` changes the timed story's headline through the
+services (which refresh any front cache) and prints the words it added.
 """
 
 import argparse
 import math
 import statistics
 import sys
+import threading
 import time
 
 from common import refuse_real_database
@@ -26,6 +28,7 @@ from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from articles import services
 from articles.models import Article, Section, Tag
 from articles.sitemaps import PAGE_SIZE as SITEMAP_PAGE_SIZE
 
@@ -75,10 +78,25 @@ def measure(client: Client, url: str, requests: int) -> tuple[float, float, int,
     return statistics.median(timings), p95, round(statistics.median(queries)), response.status_code
 
 
+def change_story(url: str) -> str:
+    """Add a marker to the story's headline as an editor's save would; wait for refreshes."""
+    story = Article.objects.get(slug=url.rstrip("/").rsplit("/", 1)[-1])
+    marker = f"revised {time.time_ns()}"
+    story.headline = f"{story.headline.split(' revised ')[0]} {marker}"
+    services.article_save(article=story, comment="Benchmark change")
+    for thread in threading.enumerate():
+        if thread.name == "front-cache":
+            thread.join()
+    return marker
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="Timed requests per page.")
     parser.add_argument("--urls", action="store_true", help="Print the pages' addresses only.")
+    parser.add_argument(
+        "--change-story", action="store_true", help="Change the story's headline (see above)."
+    )
     args = parser.parse_args()
 
     refuse_real_database()
@@ -86,6 +104,9 @@ def main() -> None:
     if args.urls:
         for key, (_label, url) in pages.items():
             print(f"{key}={url}")
+        return
+    if args.change_story:
+        print(change_story(pages["story"][1]))
         return
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -7,9 +7,13 @@
 # Run bench/generate.py on the same database first. Starts, on 127.0.0.1 only, two
 # gunicorns (2 sync workers each, debug off), one with the page cache on and one with
 # it off (NEWSROOM_PAGE_CACHE_SECONDS=0), and nginx serving the story page's HTML as a
-# static file; runs `wrk -t2 -c32 -d10s` against each page; stops everything it started.
-# nginx and wrk come from Debian's packages and are installed if missing (needs root).
-# BENCH_DURATION (10s), BENCH_PORT (18700: uses it and the next two) and PYTHON override.
+# static file; runs `wrk -t2 -c32 -d10s` against each page. Then the front cache of
+# deploy/nginx/ in front of a third gunicorn sharing a Redis page cache: the same pages
+# through it, and a check that after a story is changed (through the services, which
+# refresh the front cache) the next request through nginx shows the change. Stops
+# everything it started. nginx, wrk and redis-server come from Debian's packages and are
+# installed if missing (needs root). BENCH_DURATION (10s), BENCH_PORT (18700: uses it
+# and the next four) and PYTHON override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +24,9 @@ PORT=${BENCH_PORT:-18700}
 CACHED_PORT=$PORT
 UNCACHED_PORT=$((PORT + 1))
 NGINX_PORT=$((PORT + 2))
+FRONT_PORT=$((PORT + 3))
+FRONT_APP_PORT=$((PORT + 4))
+REDIS_PORT=$((PORT + 5))
 
 if [[ -z "${NEWSROOM_SQLITE_PATH:-}${DATABASE_URL:-}" ]]; then
     echo "Set NEWSROOM_SQLITE_PATH or DATABASE_URL to the database bench/generate.py filled." >&2
@@ -27,6 +34,7 @@ if [[ -z "${NEWSROOM_SQLITE_PATH:-}${DATABASE_URL:-}" ]]; then
 fi
 command -v nginx >/dev/null || apt-get install -y nginx >/dev/null
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+command -v redis-server >/dev/null || apt-get install -y redis-server >/dev/null
 
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx's workers run as an unprivileged user
@@ -35,6 +43,7 @@ cleanup() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
+    [[ -f $work/redis.pid ]] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -71,8 +80,15 @@ wait_for() {  # url
 
 start_gunicorn "$CACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=300  # per-worker memory: a bench never edits
 start_gunicorn "$UNCACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=0
+# Behind the front cache: a page cache shared with the process that changes a story.
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+REFRESH_SECRET=$("$PYTHON" -c "import secrets; print(secrets.token_urlsafe(24))")
+start_gunicorn "$FRONT_APP_PORT" REDIS_URL="$REDIS_URL"
 wait_for "http://127.0.0.1:$CACHED_PORT/"
 wait_for "http://127.0.0.1:$UNCACHED_PORT/"
+wait_for "http://127.0.0.1:$FRONT_APP_PORT/"
 
 mkdir -p "$work/www"
 curl -fsS -o "$work/www/story.html" "http://127.0.0.1:$CACHED_PORT${url[story]}"
@@ -85,6 +101,13 @@ error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
     access_log off;
+    proxy_cache_path $work/front-cache keys_zone=newsroom:10m max_size=256m inactive=1h
+                     use_temp_path=off;
+    include $PWD/deploy/nginx/front-cache-http.conf;
+    map \$http_x_newsroom_refresh \$newsroom_refresh {
+        default 0;
+        "$REFRESH_SECRET" 1;
+    }
     client_body_temp_path $work/client_body;
     proxy_temp_path $work/proxy;
     fastcgi_temp_path $work/fastcgi;
@@ -94,6 +117,14 @@ http {
         listen 127.0.0.1:$NGINX_PORT;
         root $work/www;
         default_type text/html;
+    }
+    server {
+        listen 127.0.0.1:$FRONT_PORT;
+        proxy_set_header Host \$host;
+        location / {
+            proxy_pass http://127.0.0.1:$FRONT_APP_PORT;
+            include $PWD/deploy/nginx/front-cache.conf;
+        }
     }
 }
 EOF
@@ -118,6 +149,9 @@ declare -a names=(
     "section, uncached"
     "home, cached"
     "home, uncached"
+    "story, nginx front cache"
+    "section, nginx front cache"
+    "home, nginx front cache"
 )
 declare -a urls=(
     "http://127.0.0.1:$NGINX_PORT/story.html"
@@ -127,6 +161,9 @@ declare -a urls=(
     "http://127.0.0.1:$UNCACHED_PORT${url[section]}"
     "http://127.0.0.1:$CACHED_PORT/"
     "http://127.0.0.1:$UNCACHED_PORT/"
+    "http://127.0.0.1:$FRONT_PORT${url[story]}"
+    "http://127.0.0.1:$FRONT_PORT${url[section]}"
+    "http://127.0.0.1:$FRONT_PORT/"
 )
 
 echo "wrk -t2 -c32 -d$DURATION on 127.0.0.1; gunicorn: 2 sync workers, debug off"
@@ -138,3 +175,16 @@ for i in "${!names[@]}"; do
     nginx_rate=${nginx_rate:-$r}
     printf '%-28s %10.0f %9.2f%%\n' "${names[$i]}" "$r" "$(awk "BEGIN {print 100 * $r / $nginx_rate}")"
 done
+
+# After a change, the next reader through the front cache sees it.
+story_url="http://127.0.0.1:$FRONT_PORT${url[story]}"
+curl -fsS -o /dev/null "$story_url"
+headline=$(env REDIS_URL="$REDIS_URL" NEWSROOM_FRONT_CACHE_URL="http://127.0.0.1:$FRONT_PORT" \
+    NEWSROOM_FRONT_CACHE_SECRET="$REFRESH_SECRET" "$PYTHON" bench/pages.py --change-story)
+page=$(curl -fsS "$story_url")
+if grep -qF "$headline" <<<"$page"; then
+    echo "After a change, the next request through the front cache shows it: yes"
+else
+    echo "After a change, the next request through the front cache shows it: NO" >&2
+    exit 1
+fi

@@ -69,11 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a reader's cached page is answered before any other middleware runs.
+    "articles.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.middleware.AdminLanguageMiddleware",
@@ -158,6 +159,16 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 300 if (REDIS_URL or DEBUG) else 0)
 )
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", 60))
+# A front cache to refresh when a story changes (deploy/nginx.conf): its address as this
+# server reaches it, the secret its refresh requests carry, and the Host they name.
+NEWSROOM_FRONT_CACHE_URL = os.environ.get("NEWSROOM_FRONT_CACHE_URL", "")
+NEWSROOM_FRONT_CACHE_SECRET = os.environ.get("NEWSROOM_FRONT_CACHE_SECRET", "")
+NEWSROOM_FRONT_CACHE_HOST = os.environ.get("NEWSROOM_FRONT_CACHE_HOST", "")
+if NEWSROOM_FRONT_CACHE_URL and len(NEWSROOM_FRONT_CACHE_SECRET) < 16:
+    raise ImproperlyConfigured(
+        "NEWSROOM_FRONT_CACHE_URL is set: set NEWSROOM_FRONT_CACHE_SECRET to a long random "
+        "value, the same one deploy/nginx.conf expects."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -147,6 +147,17 @@ def test_an_admin_save_refreshes_reader_pages(editor_client):
     assert "New name" in page.text
 
 
+def test_anonymous_posts_never_empty_the_cache(client):
+    ArticleFactory()
+    fetch(client, "/")
+    for url, data in [
+        (reverse("admin:login"), {"username": "nobody", "password": "wrong"}),
+        (reverse("admin_password_reset"), {"email": "nobody@example.org"}),
+    ]:
+        assert client.post(url, data).status_code < 400
+    assert fetch(client, "/")[0]["X-Cache"] == "hit"
+
+
 def test_a_staged_change_published_from_admin_reaches_readers(editor_client):
     client = Client()
     article = ArticleFactory(headline="Live text")
@@ -223,3 +234,32 @@ def test_public_pages_do_not_vary_by_the_browser_s_language(client):
     for url in ["/", "/fr/", "/latest/"]:
         response, _ = fetch(client, url, **{"Accept-Language": "fr"})
         assert "accept-language" not in response.get("Vary", "").lower(), url
+
+
+def test_a_cached_page_keeps_the_security_headers_it_was_served_with(client):
+    ArticleFactory()
+    first, _ = fetch(client)
+    second, _ = fetch(client)
+    assert second["X-Cache"] == "hit"
+    for header in ("X-Content-Type-Options", "Referrer-Policy", "Content-Type", "ETag"):
+        assert second[header] == first[header]
+
+
+def test_a_cached_page_is_never_served_to_a_host_the_site_does_not_answer(client):
+    ArticleFactory()
+    fetch(client)
+    assert fetch(client)[0]["X-Cache"] == "hit"
+    response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "X-Cache" not in response
+
+
+def test_plain_http_is_still_redirected_when_the_page_is_cached(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    ArticleFactory()
+    client.get("/", secure=True)
+    assert client.get("/", secure=True)["X-Cache"] == "hit"
+    response = client.get("/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")

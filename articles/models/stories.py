@@ -7,7 +7,6 @@ from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
@@ -16,6 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from ..addresses import address
 from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 
@@ -52,7 +52,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return address("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -78,7 +78,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return address("articles:author", slug=self.slug)
 
 
 class Tag(TagBase):
@@ -90,7 +90,7 @@ class Tag(TagBase):
         verbose_name_plural = _("tags")
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return address("articles:tag", slug=self.slug)
 
 
 @reversion.register()
@@ -104,9 +104,26 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
+        # A tag's stories, read from the index alone.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
         verbose_name = _("tagged article")
         verbose_name_plural = _("tagged articles")
 
+
+# The columns a story card (and its address) reads.
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "section",
+    "lead_photo",
+    "status",
+    "published_at",
+    "embargo_until",
+    "created_at",
+    "credit",
+    "language",
+)
 
 # How many of the newest stories sharing a tag are ranked for "related stories".
 RELATED_WINDOW = 300
@@ -153,6 +170,17 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("language", "pk")
         )
 
+    def for_cards(self):
+        """What a story card shows, in a fixed number of queries: no body, no tags."""
+        return (
+            self.only(*CARD_FIELDS)
+            .select_related("section", "lead_photo")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "lead_photo__renditions",
+            )
+        )
+
     def related_to(self, article: "Article", *, limit: int = 5) -> list["Article"]:
         """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
 
@@ -178,14 +206,17 @@ class ArticleQuerySet(models.QuerySet):
         newest_in_section = others.filter(section=article.section_id).order_by(
             "-published_at", "-pk"
         )
+        # Both sets of ids come from ``others``; the stories are then read by id alone
+        # (and only when too few share a tag is the section asked, as PostgreSQL cannot
+        # use an index for "ids in a list or in a subquery").
+        wanted = Q(pk__in=ranked)
+        if len(ranked) < limit:
+            wanted |= Q(pk__in=newest_in_section.values("pk")[:limit])
         stories = {
             story.pk: story
-            for story in others.filter(
-                Q(pk__in=ranked) | Q(pk__in=newest_in_section.values("pk")[:limit])
-            )
+            for story in Article.objects.filter(wanted)
             .select_related("section", "lead_photo")
-            .prefetch_related(None)
-            .defer("body")  # cards never show it
+            .only(*CARD_FIELDS)
             .order_by("-published_at", "-pk")
         }
         # Stories sharing tags first, in rank order; the section's newest fill the rest.
@@ -382,9 +413,15 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_public_idx"),
+            # Lists read a page's ids from these alone, in order (newest first, then by id),
+            # however deep the page.
             models.Index(
-                fields=["section", "status", "published_at"], name="article_section_public_idx"
+                fields=["status", "published_at", "id", "embargo_until", "section"],
+                name="article_public_list_idx",
+            ),
+            models.Index(
+                fields=["section", "status", "published_at", "id", "embargo_until"],
+                name="article_section_list_idx",
             ),
         ]
         constraints = [
@@ -408,14 +445,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
+        return address(
             "articles:detail",
-            kwargs={
-                "year": day.year,
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
+            year=day.year,
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+            slug=self.slug,
         )
 
     def clean(self):

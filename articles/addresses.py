@@ -1,0 +1,31 @@
+"""Public addresses, reversed once per process.
+
+A story list reverses two addresses per card; the answer for given arguments never
+changes while the URLconf, the script prefix and the interface language (``/fr/...``)
+stay the same, and all three are in the key.
+"""
+
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=20_000)
+def _reverse(urlconf, prefix: str, language: str, viewname: str, kwargs: tuple) -> str:
+    return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+def address(viewname: str, **kwargs) -> str:
+    """``reverse(viewname, kwargs=kwargs)``, remembered."""
+    return _reverse(
+        get_urlconf(), get_script_prefix(), get_language(), viewname, tuple(kwargs.items())
+    )
+
+
+@receiver(setting_changed)
+def forget_addresses(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _reverse.cache_clear()
