@@ -21,6 +21,7 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    connection,
     transaction,
 )
 from django.utils import timezone
@@ -36,6 +37,7 @@ BATCH_SIZE = 200
 # A transaction is committed after this long even if its batch is not done, so that
 # an editor's save, which waits for it on SQLite, waits well under the busy timeout.
 TRANSACTION_SECONDS = 0.5
+WRITER_PAUSE_SECONDS = 0.12
 
 
 class Outcome(enum.Enum):
@@ -166,6 +168,10 @@ class SeedImporter:
                         item if isinstance(item, FileResult) else self._import_parsed(*item)
                     )
             yield from done
+            if pending and connection.vendor == "sqlite":
+                # SQLite's busy handler polls every 100 ms: without a pause the import would
+                # take the lock straight back and a waiting editor could starve.
+                time.sleep(WRITER_PAUSE_SECONDS)
 
     def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
         try:
