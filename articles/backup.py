@@ -11,6 +11,7 @@ index, which is rebuilt from the stories on restore.
 """
 
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -38,6 +39,7 @@ FORMAT = "newsroom-archive"
 VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
+ROWS_PER_FILE = 1000
 
 # In restore order (the database checks foreign keys when the transaction commits).
 MODELS = [
@@ -74,6 +76,7 @@ class ArchiveError(Exception):
 class Summary:
     rows: dict[str, int]
     files: int
+    missing: tuple[str, ...] = ()  # media files the database names but storage lacks
 
     @property
     def total_rows(self) -> int:
@@ -84,8 +87,8 @@ def model_for(label: str):
     return apps.get_model(label)
 
 
-def data_member(label: str) -> str:
-    return f"data/{label}.json"
+def data_member(label: str, number: int) -> str:
+    return f"data/{label}/{number:05d}.json"
 
 
 def media_member(name: str) -> str:
@@ -141,19 +144,38 @@ class ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def _serialize(label: str, *, passwords: bool) -> bytes:
-    rows = model_for(label)._base_manager.order_by("pk")
-    records = serializers.serialize("python", rows.iterator(), use_natural_foreign_keys=True)
-    if label == "auth.user" and not passwords:
-        for record in records:
-            record["fields"]["password"] = make_password(None)
-    return json.dumps(records, cls=ExactEncoder, indent=1, ensure_ascii=False).encode()
+def _records(label: str, *, passwords: bool) -> Iterator[list[dict]]:
+    """The rows of ``label`` in primary-key order, ROWS_PER_FILE at a time."""
+    rows = model_for(label)._base_manager.order_by("pk").iterator(chunk_size=ROWS_PER_FILE)
+    while batch := list(itertools.islice(rows, ROWS_PER_FILE)):
+        records = serializers.serialize("python", batch, use_natural_foreign_keys=True)
+        if label == "auth.user" and not passwords:
+            for record in records:
+                record["fields"]["password"] = make_password(None)
+        yield records
+
+
+def _copy_media(archive: zipfile.ZipFile, name: str) -> dict | None:
+    """Copy one media file into the archive; None when storage no longer has it."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        source = media_storage().open(name, "rb")
+    except FileNotFoundError:
+        return None
+    with source, archive.open(media_member(name), "w") as target:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": size}
 
 
 def export_archive(path: Path, *, passwords: bool = True) -> Summary:
-    """Write the whole newsroom to ``path``; an existing file is replaced only on success."""
+    """Write the whole newsroom to ``path``; an existing file is replaced only on success.
+
+    The file is readable by its owner only: it holds the accounts.
+    """
     path = Path(path)
-    storage = media_storage()
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -162,38 +184,42 @@ def export_archive(path: Path, *, passwords: bool = True) -> Summary:
         "passwords": passwords,
         "data": {},
         "media": {},
+        "missing_media": [],
     }
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w") as archive, snapshot():
             for label in MODELS:
-                data = _serialize(label, passwords=passwords)
-                archive.writestr(data_member(label), data, compress_type=zipfile.ZIP_DEFLATED)
-                manifest["data"][label] = {
-                    "count": model_for(label)._base_manager.count(),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
+                entry = manifest["data"][label] = {"count": 0, "files": []}
+                for number, records in enumerate(_records(label, passwords=passwords), start=1):
+                    member = data_member(label, number)
+                    data = json.dumps(records, cls=ExactEncoder, ensure_ascii=False).encode()
+                    archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
+                    entry["count"] += len(records)
+                    entry["files"].append(
+                        {"name": member, "sha256": hashlib.sha256(data).hexdigest()}
+                    )
             for name in media_names():
-                digest = hashlib.sha256()
-                size = 0
-                try:
-                    source = storage.open(name, "rb")
-                except FileNotFoundError as exc:
-                    raise ArchiveError(f"photo file {name} is missing from media storage") from exc
-                with source, archive.open(media_member(name), "w") as target:
-                    while chunk := source.read(CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        target.write(chunk)
-                manifest["media"][name] = {"sha256": digest.hexdigest(), "bytes": size}
+                copied = _copy_media(archive, name)
+                if copied is None:
+                    manifest["missing_media"].append(name)
+                else:
+                    manifest["media"][name] = copied
             archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    counts = {label: entry["count"] for label, entry in manifest["data"].items()}
-    return Summary(rows=counts, files=len(manifest["media"]))
+    return summary_of(manifest)
+
+
+def summary_of(manifest: dict) -> Summary:
+    return Summary(
+        rows={label: entry["count"] for label, entry in manifest["data"].items()},
+        files=len(manifest["media"]),
+        missing=tuple(manifest.get("missing_media", ())),
+    )
 
 
 # --- Restore -----------------------------------------------------------------
@@ -213,7 +239,8 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
             f"archive format version {manifest.get('version')!r} is not supported "
             f"(this Newsroom reads version {VERSION})"
         )
-    missing = [label for label in MODELS if label not in manifest.get("data", {})]
+    data = manifest.get("data", {})
+    missing = [label for label in MODELS if "files" not in data.get(label, {})]
     if missing:
         raise ArchiveError(f"the archive lacks {', '.join(missing)}")
     return manifest
@@ -232,7 +259,11 @@ def _checksum(archive: zipfile.ZipFile, member: str) -> str:
 
 def verify(archive: zipfile.ZipFile, manifest: dict) -> None:
     """Check every file against the manifest before anything is written."""
-    expected = {data_member(label): entry["sha256"] for label, entry in manifest["data"].items()}
+    expected = {
+        item["name"]: item["sha256"]
+        for entry in manifest["data"].values()
+        for item in entry["files"]
+    }
     expected |= {media_member(name): entry["sha256"] for name, entry in manifest["media"].items()}
     for member, sha256 in expected.items():
         try:
@@ -245,7 +276,7 @@ def verify(archive: zipfile.ZipFile, manifest: dict) -> None:
 
 def check_empty(using: str = DEFAULT_DB_ALIAS) -> None:
     holding = [
-        f"{model_for(label)._meta.verbose_name_plural}"
+        str(model_for(label)._meta.verbose_name_plural)
         for label in MODELS
         if label not in SEEDED_BY_MIGRATIONS
         and model_for(label)._base_manager.using(using).exists()
@@ -253,7 +284,7 @@ def check_empty(using: str = DEFAULT_DB_ALIAS) -> None:
     if holding:
         raise ArchiveError(
             "the database is not empty (it holds "
-            + ", ".join(holding)
+            + ", ".join(dict.fromkeys(holding))
             + "); restore only into a freshly migrated database"
         )
 
@@ -264,19 +295,24 @@ def _clear_seeded_rows() -> None:
         model_for(label)._base_manager.all().delete()
 
 
-def _load(archive: zipfile.ZipFile, label: str, expected: int) -> None:
+def _load(archive: zipfile.ZipFile, label: str, entry: dict) -> None:
     loaded = 0
-    try:
-        records = json.loads(archive.read(data_member(label)))
-    except ValueError as exc:
-        raise ArchiveError(f"{label}: not valid JSON: {exc}") from exc
-    objects = serializers.deserialize("python", records, handle_forward_references=True)
-    for item in objects:
-        item.save()
-        loaded += 1
-    if loaded != expected:
+    for item in entry["files"]:
+        try:
+            records = json.loads(archive.read(item["name"]))
+        except ValueError as exc:
+            raise ArchiveError(f"{item['name']} is not valid JSON: {exc}") from exc
+        deferred = []
+        for row in serializers.deserialize("python", records, handle_forward_references=True):
+            row.save()
+            if row.deferred_fields:
+                deferred.append(row)
+            loaded += 1
+        for row in deferred:
+            row.save_deferred_fields()
+    if loaded != entry["count"]:
         raise ArchiveError(
-            f"{label}: the archive holds {loaded} rows, its manifest says {expected}"
+            f"{label}: the archive holds {loaded} rows, its manifest says {entry['count']}"
         )
 
 
@@ -321,7 +357,7 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
             with transaction.atomic(using=using):
                 _clear_seeded_rows()
                 for label in MODELS:
-                    _load(archive, label, manifest["data"][label]["count"])
+                    _load(archive, label, manifest["data"][label])
                 _reset_sequences(using)
                 rebuild_search_index()
                 _write_media(archive, manifest, written)
@@ -331,8 +367,7 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
             for name in written:
                 storage.delete(name)
             raise
-    counts = {label: entry["count"] for label, entry in manifest["data"].items()}
-    return Summary(rows=counts, files=len(manifest["media"]))
+    return summary_of(manifest)
 
 
 def describe(summary: Summary) -> str:

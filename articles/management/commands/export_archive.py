@@ -35,6 +35,14 @@ class Command(BaseCommand):
             raise CommandError(f"Export failed, nothing written: {exc}", returncode=1) from exc
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Exported {describe(summary)} to {path}."))
+        if summary.missing:
+            files = "file" if len(summary.missing) == 1 else "files"
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Warning: the database names {len(summary.missing)} media {files} that "
+                    f"storage lacks: {', '.join(summary.missing)}"
+                )
+            )
             if not without_passwords:
                 self.stdout.write(
                     "The archive holds password hashes: keep it as safe as the database."
