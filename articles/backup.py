@@ -1,10 +1,10 @@
 """Whole-newsroom archives: everything editors made, in one portable zip file.
 
-An archive holds one JSON file per model (Django's serializer, natural keys for
-content types and permissions, primary keys kept so addresses, feed IDs and
-revisions still line up), the photo files and their renditions, and a manifest with
-the number of rows and a SHA-256 checksum of every file. It restores on SQLite or
-PostgreSQL, whichever made it.
+An archive holds the rows of each model in JSON files of up to 1,000 rows (Django's
+serializer, natural keys for content types and permissions, primary keys kept so
+addresses, feed IDs and revisions still line up), the photo files and their
+renditions, and a manifest with the number of rows and a SHA-256 checksum of every
+file. It restores on SQLite or PostgreSQL, whichever made it.
 
 Left out on purpose: login sessions, "who has this story open" rows, and the search
 index, which is rebuilt from the stories on restore.

@@ -11,6 +11,7 @@ refused. Exit status 1 when anything is wrong, with nothing changed.
 
 from pathlib import Path
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             summary = restore_archive(path)
         except ArchiveError as exc:
             raise CommandError(f"Nothing restored: {exc}", returncode=1) from exc
-        except (DeserializationError, DatabaseError, OSError) as exc:
+        except (DeserializationError, DatabaseError, OSError, SuspiciousOperation) as exc:
             raise CommandError(
                 f"Nothing restored: the archive could not be loaded: {exc}", returncode=1
             ) from exc
