@@ -67,7 +67,7 @@ def test_an_editor_saves_while_thousands_of_files_import(site_db, tmp_path, star
 def test_an_interrupted_import_leaves_whole_stories_and_a_rerun_imports_the_rest(
     site_db, tmp_path, start
 ):
-    files = max(FILES // 5, 300)
+    files = max(FILES // 4, 500)
     write_seed_files(tmp_path / "seeds", files)
     importing = start(import_command(tmp_path / "seeds"), site_env(site_db))
     wait_for(lambda: len(importing.lines) >= 100, timeout=120, what="files to commit")
@@ -79,14 +79,16 @@ def test_an_interrupted_import_leaves_whole_stories_and_a_rerun_imports_the_rest
     errors = "\n".join(importing.errors)
     assert "Interrupted." in errors and "Run the command again to import the rest." in errors
     assert "Traceback" not in errors
-    done = [line for line in importing.lines if line.endswith(": created")]
+    reported = [line for line in importing.lines if line.endswith(": created")]
     state = inspect(site_db)
     assert state["incomplete"] == []
-    assert state["imported"] == len(done) < files
+    # A transaction may commit in the instant between the signal and its report.
+    assert len(reported) <= state["imported"] < files
+    imported = state["imported"]
 
     rerun = python(site_db, *import_command(tmp_path / "seeds")[1:4], "--create-sections")
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{files} files: {files - len(done)} created, 0 updated, {len(done)} unchanged" in (
+    assert f"{files} files: {files - imported} created, 0 updated, {imported} unchanged" in (
         rerun.stdout
     )
     state = inspect(site_db)

@@ -145,8 +145,8 @@ class Command(BaseCommand):
             self.report(counts, failures, total, dry_run=seed_options.dry_run)
             why = f"Import stopped: {exc}." if isinstance(exc, ImportStopped) else "Interrupted."
             raise CommandError(
-                f"{why} The {total} files counted above are done; nothing of the files "
-                "being written at the time was kept. Run the command again to import the rest.",
+                f"{why} The {total} files counted above are done; the files being written "
+                "at that moment were rolled back. Run the command again to import the rest.",
                 returncode=130 if isinstance(exc, KeyboardInterrupt) else 1,
             ) from exc
         if show_progress and total >= PROGRESS_EVERY:
