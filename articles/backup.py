@@ -4,7 +4,7 @@ An archive holds the rows of each model in JSON files of up to 1,000 rows (Djang
 serializer, natural keys for content types and permissions, primary keys kept so
 addresses, feed IDs and revisions still line up), the photo files and their
 renditions, and a manifest with the number of rows and a SHA-256 checksum of every
-file. It restores on SQLite or PostgreSQL, whichever made it.
+file. An archive made on SQLite restores on PostgreSQL, and the other way round.
 
 What is left out, and why, is listed in ``LEFT_OUT``: logins, failed-login counters,
 "who has this story open" rows, and the search index, which is rebuilt on restore.
