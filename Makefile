@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format clean bench messages
+.PHONY: run serve test check-resilience lint format clean bench messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ MESSAGES_IGNORE = --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfi
 messages: $(STAMP)
 	$(MANAGE) makemessages -l fr -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages --ignore=.venv
+
+# Slow checks, kept out of `make test`: import beside an editor and under Ctrl-C (whole
+# processes on an SQLite file; skipped when DATABASE_URL is set), then readers and editors
+# against gunicorn (tests/resilience/load.py; on PostgreSQL and Redis when DATABASE_URL
+# and REDIS_URL are set).
+check-resilience: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/pytest -m resilience tests/resilience; \
+	else echo "Import process checks run on SQLite only (DATABASE_URL is set)."; fi
+	$(BIN)/python -m tests.resilience.load
 
 # Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
 BENCH_STORIES ?= 10000

@@ -5,8 +5,10 @@ what each parsed file means for the stories already there (create, update, leave
 alone) and reports the outcome of every file.
 """
 
+import collections
 import enum
 import itertools
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +16,14 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from . import services
@@ -25,6 +34,10 @@ from .sanitize import sanitize_html
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
+# A transaction is committed after this long even if its batch is not done, so that
+# an editor's save, which waits for it on SQLite, waits well under the busy timeout.
+TRANSACTION_SECONDS = 0.5
+WRITER_PAUSE_SECONDS = 0.12
 
 
 class Outcome(enum.Enum):
@@ -34,6 +47,10 @@ class Outcome(enum.Enum):
     KEPT = "kept"  # changed on disk, but an editor changed the story since: theirs wins
     DUPLICATE = "duplicate"
     SKIPPED = "skipped"
+
+
+class ImportStopped(Exception):
+    """The database or the disk refused to write; the transaction in progress was undone."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,7 @@ def source_name(path: Path) -> str:
 
 
 class SeedImporter:
-    """Imports files a batch at a time: one transaction per batch, a savepoint per file.
+    """Imports files a batch at a time: short transactions, a savepoint per file.
 
     Between files it keeps only lookups bounded by the size of the newsroom (sections,
     tags and authors by name), never the files themselves.
@@ -114,7 +131,11 @@ class SeedImporter:
         self.section_links[section.name] = section.get_absolute_url()
 
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
-        """The result of each file, in order; each batch's once it has been committed."""
+        """The result of each file, in order; each transaction's once it has committed.
+
+        Raises ImportStopped when the database or the disk refuses to write: what was
+        committed before stays, the transaction in progress is rolled back.
+        """
         paths = iter(paths)
         while batch := list(itertools.islice(paths, BATCH_SIZE)):
             yield from self._import_batch(batch)
@@ -122,7 +143,7 @@ class SeedImporter:
     def import_file(self, path: Path) -> FileResult:
         return next(self.import_files([path]))
 
-    def _import_batch(self, paths: list[Path]) -> list[FileResult]:
+    def _import_batch(self, paths: list[Path]) -> Iterator[FileResult]:
         results = [self._parse(path) for path in paths]
         parsed = [item for item in results if not isinstance(item, FileResult)]
         sources = {source for _path, source, _parsed, _notes in parsed}
@@ -135,11 +156,22 @@ class SeedImporter:
         originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")
         for content_hash, source in originals.values_list("source_hash", "source_path"):
             self.source_by_hash.setdefault(content_hash, source)
-        with transaction.atomic():
-            return [
-                item if isinstance(item, FileResult) else self._import_parsed(*item)
-                for item in results
-            ]
+        pending = collections.deque(results)
+        while pending:
+            # Short transactions: an editor saving meanwhile waits a moment, never long.
+            deadline = time.monotonic() + TRANSACTION_SECONDS
+            done = []
+            with transaction.atomic():
+                while pending and (not done or time.monotonic() < deadline):
+                    item = pending.popleft()
+                    done.append(
+                        item if isinstance(item, FileResult) else self._import_parsed(*item)
+                    )
+            yield from done
+            if pending and connection.vendor == "sqlite":
+                # SQLite's busy handler polls every 100 ms: without a pause the import would
+                # take the lock straight back and a waiting editor could starve.
+                time.sleep(WRITER_PAUSE_SECONDS)
 
     def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
         try:
@@ -180,6 +212,14 @@ class SeedImporter:
             )
         except IntegrityError as exc:
             result = FileResult(path, Outcome.SKIPPED, f"conflicts with an existing story: {exc}")
+        except (OperationalError, InterfaceError) as exc:
+            # A full disk, an I/O error, a lost connection: no later file would fare better,
+            # and SQLite may already have rolled the whole transaction back.
+            self._forget_rolled_back()
+            raise ImportStopped(f"the database could not write {path}: {exc}") from exc
+        except OSError as exc:
+            self._forget_rolled_back()
+            raise ImportStopped(f"could not write {path}: {exc.strerror or exc}") from exc
         except DatabaseError as exc:
             result = FileResult(path, Outcome.SKIPPED, f"database error, nothing written: {exc}")
         except BaseException:

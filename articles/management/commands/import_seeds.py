@@ -5,11 +5,16 @@
 
 Files are written in batches, each file all or nothing; a bad file is reported with its reason
 and skipped. Re-running on the same files changes nothing. The exit status is 1
-when any file was skipped as unreadable or invalid.
+when any file was skipped as unreadable or invalid, or when the database or the disk
+refused to write (a full disk); 130 when interrupted (Ctrl-C, SIGTERM). Either way
+every story written is complete, and running the command again imports the rest.
 """
 
+import signal
 import sys
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
 
@@ -18,7 +23,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import dateparse
 
 from articles.models import Article, Section
-from articles.seeding import Outcome, SeedImporter, SeedOptions, iter_seed_files
+from articles.seeding import (
+    ImportStopped,
+    Outcome,
+    SeedImporter,
+    SeedOptions,
+    iter_seed_files,
+)
 
 PROGRESS_EVERY = 100
 
@@ -35,6 +46,19 @@ def parse_date_option(value: str):
     if not isinstance(parsed, datetime):
         parsed = datetime.combine(parsed, time.min)
     return parsed
+
+
+@contextmanager
+def interruptible():
+    """SIGTERM (as from a service manager) stops the import the way Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Command(BaseCommand):
@@ -105,22 +129,26 @@ class Command(BaseCommand):
         counts = Counter()
         failures = []
         total = 0
-        for total, result in enumerate(importer.import_files(files), start=1):
-            path = result.path
-            counts[result.outcome] += 1
-            if result.failed:
-                failures.append(result)
-                self.stderr.write(f"{path}: skipped: {result.message}")
-            elif result.outcome in (Outcome.KEPT, Outcome.DUPLICATE) and verbosity >= 1:
-                self.stdout.write(self.style.WARNING(f"{path}: {result.message}"))
-            elif verbosity >= 2:
-                self.stdout.write(f"{path}: {result.outcome.value}")
-            for note in result.notes:
-                if verbosity >= 1:
-                    self.stdout.write(f"{path}: note: {note}")
-            if show_progress and total % PROGRESS_EVERY == 0:
-                self.stdout.write(f"\r{total} files", ending="")
-                self.stdout.flush()
+        try:
+            with interruptible():
+                for result in importer.import_files(files):
+                    total += 1
+                    self.show(result, verbosity)
+                    counts[result.outcome] += 1
+                    if result.failed:
+                        failures.append(result)
+                    if show_progress and total % PROGRESS_EVERY == 0:
+                        self.stdout.write(f"\r{total} files", ending="")
+                        self.stdout.flush()
+        except (ImportStopped, KeyboardInterrupt) as exc:
+            self.stdout.write("")
+            self.report(counts, failures, total, dry_run=seed_options.dry_run)
+            why = f"Import stopped: {exc}." if isinstance(exc, ImportStopped) else "Interrupted."
+            raise CommandError(
+                f"{why} The {total} files counted above are done; the files being written "
+                "at that moment were rolled back. Run the command again to import the rest.",
+                returncode=130 if isinstance(exc, KeyboardInterrupt) else 1,
+            ) from exc
         if show_progress and total >= PROGRESS_EVERY:
             self.stdout.write("")
 
@@ -129,6 +157,18 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(failures)} of {total} files could not be imported.", returncode=1
             )
+
+    def show(self, result, verbosity):
+        path = result.path
+        if result.failed:
+            self.stderr.write(f"{path}: skipped: {result.message}")
+        elif result.outcome in (Outcome.KEPT, Outcome.DUPLICATE) and verbosity >= 1:
+            self.stdout.write(self.style.WARNING(f"{path}: {result.message}"))
+        elif verbosity >= 2:
+            self.stdout.write(f"{path}: {result.outcome.value}")
+        for note in result.notes:
+            if verbosity >= 1:
+                self.stdout.write(f"{path}: note: {note}")
 
     def report(self, counts, failures, total, *, dry_run):
         prefix = "Dry run, nothing written. Would have: " if dry_run else ""
