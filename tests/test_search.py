@@ -90,7 +90,7 @@ def test_results_show_count_section_date_and_a_highlighted_snippet():
     assert "1 story found for “pipeline”." in page
     assert f'<a href="{article.get_absolute_url()}">Gas deal signed</a>' in page
     assert '<a href="/section/energy-desk/">Energy desk</a>' in page
-    assert '<time datetime="2024-03-05T10:00:00+01:00">5 March 2024</time>' in page
+    assert '<time datetime="2024-03-05T10:00:00+0100">5 March 2024</time>' in page
     assert "Ministers signed a <mark>pipeline</mark> agreement in Algiers on Monday." in page
 
 

@@ -1,0 +1,170 @@
+"""A small but complete public site for page-level checks (validity, accessibility, weight).
+
+Every kind of public page gets something to show: a section with a description, tags,
+an author with a biography, an English story with a lead photo, a byline, tags and a
+correction, an Arabic story, an unpublished story with a share link, and a word that
+search finds. Used by the HTML validation and page weight tests, the browser tests, and
+the scripts in ``audit/``.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import (
+    AuthorFactory,
+    CorrectionFactory,
+    ImageFactory,
+    PreviewLinkFactory,
+    SectionFactory,
+    picture_upload,
+    saved_story,
+)
+
+SEARCH_WORD = "desalination"
+
+STORY_BODY = """
+<p>The plant on the coast east of Oran will supply 300,000 people with drinking water,
+the water ministry said on Monday, after two years of building work.</p>
+<p>It cost two billion dinars and turns sea water into drinking water by
+<a href="https://en.wikipedia.org/wiki/Reverse_osmosis">reverse osmosis</a>.</p>
+<h2>Why the west needs it</h2>
+<p>Rainfall in the west of the country has fallen for a decade, and the dams that
+supplied the city are <strong>at a third of their capacity</strong>.</p>
+<blockquote><p>"We will not ration water this summer," the minister said.</p></blockquote>
+<ul><li>300,000 people served</li><li>150,000 cubic metres a day</li></ul>
+"""
+
+ARABIC_BODY = """
+<p>أعلنت وزارة الموارد المائية يوم الاثنين افتتاح محطة جديدة لتحلية مياه البحر شرق وهران،
+ستزود ثلاثمئة ألف نسمة بمياه الشرب.</p>
+<p>وبلغت كلفة المحطة ملياري دينار، وهي تعمل بتقنية التناضح العكسي.</p>
+"""
+
+
+@dataclass
+class SampleSite:
+    story: Article
+    arabic_story: Article
+    draft: Article
+    share_url: str
+    section_url: str
+    tag_url: str
+    author_url: str
+
+    @property
+    def story_url(self) -> str:
+        return self.story.get_absolute_url()
+
+    @property
+    def arabic_story_url(self) -> str:
+        return self.arabic_story.get_absolute_url()
+
+    @property
+    def search_url(self) -> str:
+        return reverse("articles:search") + f"?q={SEARCH_WORD}"
+
+    def pages(self) -> dict[str, str]:
+        """Every kind of public page, by name: the address a reader would open."""
+        published = timezone.localtime(self.story.published_at)
+        return {
+            "home": reverse("articles:home"),
+            "section": self.section_url,
+            "tag": self.tag_url,
+            "author": self.author_url,
+            "story": self.story_url,
+            "arabic-story": self.arabic_story_url,
+            "search": self.search_url,
+            "search-form": reverse("articles:search"),
+            "latest": reverse("articles:latest"),
+            "archive-year": reverse("articles:archive-year", args=[f"{published:%Y}"]),
+            "archive-month": reverse(
+                "articles:archive-month", args=[f"{published:%Y}", f"{published:%m}"]
+            ),
+            "archive-day": reverse(
+                "articles:archive-day", args=[f"{published:%Y}", f"{published:%m}", f"{published:%d}"]
+            ),
+            "corrections": reverse("articles:corrections"),
+            "share-preview": self.share_url,
+            "not-found": "/no-such-page/",
+        }
+
+
+def build_sample_site() -> SampleSite:
+    """Write the sample site's stories through the services, so search finds them."""
+    now = timezone.now()
+    section = SectionFactory(
+        name="Economy",
+        slug="economy",
+        description="Business, energy and jobs across North Africa.",
+    )
+    reporter = AuthorFactory(
+        name="Amina Benali",
+        slug="amina-benali",
+        bio="Amina Benali covers energy and water from Oran.",
+    )
+    photo = ImageFactory(
+        alt_text="The new desalination plant on the coast east of Oran",
+        caption="The plant's intake pipes reach 800 metres out to sea.",
+        credit="Photo: APS",
+        file=picture_upload(size=(1200, 800), color="steelblue"),
+    )
+    story = saved_story(
+        headline="Desalination plant opens in Oran",
+        slug="desalination-plant-opens-in-oran",
+        dek="The plant will supply drinking water to 300,000 people in the west.",
+        dateline="Oran",
+        body=STORY_BODY,
+        section=section,
+        lead_photo=photo,
+        status=Article.Status.PUBLISHED,
+        published_at=now - timedelta(hours=2),
+        authors=[reporter],
+        tags=["Algeria", "Water"],
+    )
+    CorrectionFactory(
+        article=story, text="An earlier version gave the plant's cost in euros, not dinars."
+    )
+    arabic_story = saved_story(
+        headline="افتتاح محطة لتحلية مياه البحر في وهران",
+        slug="محطة-تحلية-وهران",
+        dek="ستزود المحطة ثلاثمئة ألف نسمة بمياه الشرب.",
+        dateline="وهران",
+        body=ARABIC_BODY,
+        section=section,
+        language="ar",
+        status=Article.Status.PUBLISHED,
+        published_at=now - timedelta(hours=3),
+        authors=[reporter],
+        tags=["Algeria"],
+    )
+    for number in range(3):
+        saved_story(
+            headline=f"Gas exports rise for the {('first', 'second', 'third')[number]} month",
+            slug=f"gas-exports-rise-{number}",
+            dek="Pipeline deliveries to Italy and Spain grew again.",
+            body="<p>Exports of natural gas rose again, the energy ministry said.</p>",
+            section=section,
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(days=number + 1),
+            tags=["Algeria"],
+        )
+    link = PreviewLinkFactory(
+        article__headline="Budget talks resume next week",
+        article__section=section,
+        article__authors=[reporter],
+    )
+    tag = story.tags.get(name="Water")
+    return SampleSite(
+        story=story,
+        arabic_story=arabic_story,
+        draft=link.article,
+        share_url=link.get_absolute_url(),
+        section_url=section.get_absolute_url(),
+        tag_url=tag.get_absolute_url(),
+        author_url=reporter.get_absolute_url(),
+    )
