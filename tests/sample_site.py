@@ -70,7 +70,7 @@ class SampleSite:
 
     def pages(self) -> dict[str, str]:
         """Every kind of public page, by name: the address a reader would open."""
-        published = timezone.localtime(self.story.published_at)
+        day = f"{timezone.localtime(self.story.published_at):%Y/%m/%d}".split("/")
         return {
             "home": reverse("articles:home"),
             "section": self.section_url,
@@ -81,13 +81,9 @@ class SampleSite:
             "search": self.search_url,
             "search-form": reverse("articles:search"),
             "latest": reverse("articles:latest"),
-            "archive-year": reverse("articles:archive-year", args=[f"{published:%Y}"]),
-            "archive-month": reverse(
-                "articles:archive-month", args=[f"{published:%Y}", f"{published:%m}"]
-            ),
-            "archive-day": reverse(
-                "articles:archive-day", args=[f"{published:%Y}", f"{published:%m}", f"{published:%d}"]
-            ),
+            "archive-year": reverse("articles:archive-year", args=day[:1]),
+            "archive-month": reverse("articles:archive-month", args=day[:2]),
+            "archive-day": reverse("articles:archive-day", args=day),
             "corrections": reverse("articles:corrections"),
             "share-preview": self.share_url,
             "not-found": "/no-such-page/",

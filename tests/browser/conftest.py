@@ -48,3 +48,33 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# The reader's interface languages: the site's own words in English (no prefix) and in
+# Arabic under /ar/. Tests for a language whose interface does not exist yet skip.
+INTERFACE_LANGUAGES = [pytest.param("", id="en"), pytest.param("/ar", id="ar")]
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(params=INTERFACE_LANGUAGES)
+def interface(request, live_server):
+    """The address prefix of one interface language, checked to exist on the live server."""
+    import urllib.error
+    import urllib.request
+
+    prefix = request.param
+    if prefix:
+        try:
+            urllib.request.urlopen(f"{live_server.url}{prefix}/", timeout=10).close()
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+            pytest.skip(f"the {prefix.strip('/')} interface does not exist yet ({prefix}/ is 404)")
+    return prefix
