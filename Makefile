@@ -54,10 +54,19 @@ test: $(STAMP) $(NODE_STAMP)
 
 # After changing interface text: update locale/*/LC_MESSAGES/django.po, translate the new
 # entries, then run it again to compile them (needs GNU gettext: apt-get install gettext).
-MESSAGES_IGNORE = --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
+MESSAGES_IGNORE = --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
 messages: $(STAMP)
 	$(MANAGE) makemessages -l fr -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages --ignore=.venv
+
+# Lighthouse (mobile) on every kind of reader's page, served as in production (gunicorn,
+# debug off, compressed static files) from a throwaway database; fails under 95.
+audit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python audit/lighthouse.py
+
+# The phone screenshots of a story in docs/screenshots/ (README: What it looks like).
+screenshots: $(STAMP)
+	$(BIN)/python audit/screenshots.py
 
 # Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
 BENCH_STORIES ?= 10000

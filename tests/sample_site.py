@@ -7,11 +7,14 @@ search finds. Used by the HTML validation and page weight tests, the browser tes
 the scripts in ``audit/``.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from articles.models import Article
 
@@ -21,7 +24,6 @@ from .factories import (
     ImageFactory,
     PreviewLinkFactory,
     SectionFactory,
-    picture_upload,
     saved_story,
 )
 
@@ -44,6 +46,29 @@ ARABIC_BODY = """
 ستزود ثلاثمئة ألف نسمة بمياه الشرب.</p>
 <p>وبلغت كلفة المحطة ملياري دينار، وهي تعمل بتقنية التناضح العكسي.</p>
 """
+
+
+def seaside_picture(size=(1200, 800)) -> bytes:
+    """A JPEG of sky, sea and a sun, drawn with Pillow: a photo-like picture to show."""
+    width, height = size
+    picture = Image.new("RGB", size)
+    draw = ImageDraw.Draw(picture)
+    horizon = height * 3 // 5
+    for y in range(height):
+        if y < horizon:  # sky, pale towards the horizon
+            shade = y / horizon
+            colour = (int(90 + 140 * shade), int(150 + 80 * shade), int(215 + 30 * shade))
+        else:  # sea, darker towards the shore
+            shade = (y - horizon) / (height - horizon)
+            colour = (int(30 - 20 * shade), int(110 - 50 * shade), int(160 - 60 * shade))
+        draw.line([(0, y), (width, y)], fill=colour)
+    sun = (width * 2 // 3, horizon - height // 6, height // 10)
+    draw.ellipse(
+        [sun[0] - sun[2], sun[1] - sun[2], sun[0] + sun[2], sun[1] + sun[2]], fill=(255, 236, 170)
+    )
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 @dataclass
@@ -107,7 +132,7 @@ def build_sample_site() -> SampleSite:
         alt_text="The new desalination plant on the coast east of Oran",
         caption="The plant's intake pipes reach 800 metres out to sea.",
         credit="Photo: APS",
-        file=picture_upload(size=(1200, 800), color="steelblue"),
+        file=SimpleUploadedFile("plant.jpg", seaside_picture(), content_type="image/jpeg"),
     )
     story = saved_story(
         headline="Desalination plant opens in Oran",
@@ -133,6 +158,7 @@ def build_sample_site() -> SampleSite:
         body=ARABIC_BODY,
         section=section,
         language="ar",
+        lead_photo=photo,
         status=Article.Status.PUBLISHED,
         published_at=now - timedelta(hours=3),
         authors=[reporter],

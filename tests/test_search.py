@@ -53,6 +53,7 @@ def test_page_has_a_labelled_search_form_and_stays_out_of_search_engines(client)
     assert response.status_code == 200
     page = response.text
     assert '<meta name="robots" content="noindex">' in page
+    assert '<meta name="description" content="News from Algeria' in page
     assert '<form class="search-form" role="search"' in page
     assert '<label for="id_q">Search for</label>' in page
     assert '<input type="search" name="q" id="id_q"' in page
