@@ -121,5 +121,21 @@ def test_arabic_story_reads_right_to_left_and_fits_a_phone(browser, live_server,
     body = page.locator(".story-body p").first.bounding_box()
     # Right to left: the text's right edge lines up with the column's, not its left.
     assert abs((headline["x"] + headline["width"]) - (body["x"] + body["width"])) < 2
+    # An English date keeps its own order in an Arabic story: "28 November", not "November 28".
+    first, second = page.evaluate(
+        """time => {
+            const text = time.firstChild, words = text.textContent.split(" ");
+            const range = document.createRange();
+            return words.slice(0, 2).map(word => {
+                const start = text.textContent.indexOf(word);
+                range.setStart(text, start);
+                range.setEnd(text, start + word.length);
+                return range.getBoundingClientRect().left;
+            });
+        }""",
+        page.locator(".story-meta time").first.element_handle(),
+    )
+    if not interface:  # in the Arabic interface the date is in Arabic and reads right to left
+        assert first < second
     assert_fits_the_screen(page)
     context.close()
