@@ -87,7 +87,9 @@ def production_site(workers: int = 2) -> Iterator[ProductionSite]:
         env = production_environment(Path(folder))
 
         def manage(*args: str) -> None:
-            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+            # Errors still reach stderr; the usual progress lines are of no interest here.
+            command = [PYTHON, "manage.py", *args]
+            subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
         manage("migrate", "--noinput", "--verbosity", "0")
         manage("import_seeds", "--verbosity", "0")
