@@ -11,10 +11,12 @@ slow page). Audits that count a page's purpose against it are left out for that 
 the 404 page is meant to answer 404 (status code, the console's "failed to load" line),
 and search results are kept out of search engines on purpose (noindex).
 
-    .venv/bin/python audit/lighthouse.py [--min-score 95] [--runs 1] [--json-dir DIR] [PAGE ...]
+    .venv/bin/python audit/lighthouse.py [--languages en,ar] [--min-score 95] [--runs 1]
+        [--json-dir DIR] [PAGE ...]
 """
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -120,6 +122,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", default=PAGES, help=f"of {', '.join(PAGES)}")
     parser.add_argument("--min-score", type=int, default=95)
+    parser.add_argument(
+        "--languages", default="en,ar", help="interface languages, comma-separated (en,ar)"
+    )
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median counts")
     parser.add_argument("--json-dir", type=Path, help="keep the full reports here")
     args = parser.parse_args()
@@ -134,17 +139,18 @@ def main() -> int:
         with production_site() as site:
             slowdown = calibrate(site.url + "/", reports / "calibration.json")
             print(f"CPU slowdown for this machine: {slowdown}x", file=sys.stderr)
-            for page in args.pages:
-                print(f"Lighthouse: {page} ({site.pages[page]})", file=sys.stderr)
+            for language, page in itertools.product(args.languages.split(","), args.pages):
+                path = site.pages[language][page]
+                print(f"Lighthouse: {language} {page} ({path})", file=sys.stderr)
                 runs = []
                 for run in range(args.runs):
-                    report = reports / f"{page}-{run + 1}.json"
-                    url = site.url + site.pages[page]
+                    report = reports / f"{language}-{page}-{run + 1}.json"
+                    url = site.url + path
                     skip = BY_DESIGN.get(page, [])
                     runs.append(lighthouse(url, report, slowdown=slowdown, skip=skip))
                     for line in shortfalls(report):
                         print(f"  {line}", file=sys.stderr)
-                scores[page] = {
+                scores[f"{language} {page}"] = {
                     name: statistics.median_low(run[name] for run in runs) for name in CATEGORIES
                 }
 

@@ -24,20 +24,22 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN_ARGS = ["--log-level", "warning", "newsroom.wsgi"]
 
-# Run inside the project with Django set up: build the sample site, print its pages.
+# Run inside the project with Django set up: build the sample site, print its pages in
+# each interface language.
 BUILD_SAMPLE_SITE = """
 import json, django
 django.setup()
+from django.conf import settings
 from tests.sample_site import build_sample_site
 site = build_sample_site()
-print(json.dumps(site.pages()))
+print(json.dumps({code: site.pages(code) for code, name in settings.LANGUAGES}))
 """
 
 
 @dataclass
 class ProductionSite:
     url: str
-    pages: dict[str, str]
+    pages: dict[str, dict[str, str]]  # by interface language, then by kind of page
 
 
 def free_port() -> int:

@@ -30,10 +30,10 @@ PHONE = {
     "has_touch": True,
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-# (file name, sample page, interface prefix to use when the site has it)
+# (file name, sample page, interface language)
 SHOTS = [
-    ("story-phone-en.png", "story", ""),
-    ("story-phone-ar.png", "arabic-story", "/ar"),
+    ("story-phone-en.png", "story", "en"),
+    ("story-phone-ar.png", "arabic-story", "ar"),
 ]
 
 
@@ -68,13 +68,13 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(**PHONE)
         page = context.new_page()
-        for name, sample, prefix in SHOTS:
-            if prefix and not has_interface(f"{site.url}{prefix}/"):
-                prefix = ""
-            page.goto(site.url + prefix + site.pages[sample], wait_until="networkidle")
+        for name, sample, language in SHOTS:
+            if not has_interface(site.url + site.pages[language]["home"]):
+                language = "en"
+            page.goto(site.url + site.pages[language][sample], wait_until="networkidle")
             png = small_png(page.screenshot())
             (args.out / name).write_bytes(png)
-            print(f"{args.out / name}: {len(png) // 1024} KB ({prefix or 'site'} interface)")
+            print(f"{args.out / name}: {len(png) // 1024} KB ({language} interface)")
         browser.close()
     return 0
 

@@ -11,12 +11,13 @@ import io
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
-from articles.models import Article
+from articles.models import Article, Author, Section, Tag
 
 from .factories import (
     AuthorFactory,
@@ -77,42 +78,32 @@ class SampleSite:
     arabic_story: Article
     draft: Article
     share_url: str
-    section_url: str
-    tag_url: str
-    author_url: str
+    section: Section
+    tag: Tag
+    author: Author
 
-    @property
-    def story_url(self) -> str:
-        return self.story.get_absolute_url()
-
-    @property
-    def arabic_story_url(self) -> str:
-        return self.arabic_story.get_absolute_url()
-
-    @property
-    def search_url(self) -> str:
-        return reverse("articles:search") + f"?q={SEARCH_WORD}"
-
-    def pages(self) -> dict[str, str]:
-        """Every kind of public page, by name: the address a reader would open."""
-        day = f"{timezone.localtime(self.story.published_at):%Y/%m/%d}".split("/")
-        return {
-            "home": reverse("articles:home"),
-            "section": self.section_url,
-            "tag": self.tag_url,
-            "author": self.author_url,
-            "story": self.story_url,
-            "arabic-story": self.arabic_story_url,
-            "search": self.search_url,
-            "search-form": reverse("articles:search"),
-            "latest": reverse("articles:latest"),
-            "archive-year": reverse("articles:archive-year", args=day[:1]),
-            "archive-month": reverse("articles:archive-month", args=day[:2]),
-            "archive-day": reverse("articles:archive-day", args=day),
-            "corrections": reverse("articles:corrections"),
-            "share-preview": self.share_url,
-            "not-found": "/no-such-page/",
-        }
+    def pages(self, language: str = settings.LANGUAGE_CODE) -> dict[str, str]:
+        """Every kind of public page, by name, in the ``language`` interface."""
+        with translation.override(language):
+            home = reverse("articles:home")
+            day = f"{timezone.localtime(self.story.published_at):%Y/%m/%d}".split("/")
+            return {
+                "home": home,
+                "section": self.section.get_absolute_url(),
+                "tag": self.tag.get_absolute_url(),
+                "author": self.author.get_absolute_url(),
+                "story": self.story.get_absolute_url(),
+                "arabic-story": self.arabic_story.get_absolute_url(),
+                "search": reverse("articles:search") + f"?q={SEARCH_WORD}",
+                "search-form": reverse("articles:search"),
+                "latest": reverse("articles:latest"),
+                "archive-year": reverse("articles:archive-year", args=day[:1]),
+                "archive-month": reverse("articles:archive-month", args=day[:2]),
+                "archive-day": reverse("articles:archive-day", args=day),
+                "corrections": reverse("articles:corrections"),
+                "share-preview": self.share_url,
+                "not-found": f"{home}no-such-page/",
+            }
 
 
 def build_sample_site() -> SampleSite:
@@ -180,13 +171,12 @@ def build_sample_site() -> SampleSite:
         article__section=section,
         article__authors=[reporter],
     )
-    tag = story.tags.get(name="Water")
     return SampleSite(
         story=story,
         arabic_story=arabic_story,
         draft=link.article,
         share_url=link.get_absolute_url(),
-        section_url=section.get_absolute_url(),
-        tag_url=tag.get_absolute_url(),
-        author_url=reporter.get_absolute_url(),
+        section=section,
+        tag=story.tags.get(name="Water"),
+        author=reporter,
     )

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from .sample_site import build_sample_site
 
@@ -53,13 +54,13 @@ def vnu_errors(folder: Path) -> list[str]:
 
 # The reader's interface languages: English (no prefix) and Arabic under /ar/, which
 # skips while it does not exist.
-@pytest.mark.parametrize("interface", [pytest.param("", id="en"), pytest.param("/ar", id="ar")])
-def test_every_public_page_is_valid_html(client, tmp_path, interface):
-    if interface and client.get(f"{interface}/").status_code == 404:
-        pytest.skip(f"the {interface[1:]} interface does not exist yet ({interface}/ is 404)")
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_public_page_is_valid_html(client, tmp_path, language):
+    if language != settings.LANGUAGE_CODE and client.get(f"/{language}/").status_code == 404:
+        pytest.skip(f"the {language} interface does not exist yet (/{language}/ is 404)")
     site = build_sample_site()
-    for name, url in site.pages().items():
-        response = client.get(interface + url)
+    for name, url in site.pages(language).items():
+        response = client.get(url)
         assert response.status_code == (404 if name == "not-found" else 200), url
         (tmp_path / f"{name}.html").write_bytes(response.content)
 

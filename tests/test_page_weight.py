@@ -58,13 +58,13 @@ def assets_of(page: str) -> set[str]:
 
 def test_story_page_html_is_under_30_kb_compressed(client):
     site = build_sample_site()
-    page = client.get(site.story_url).content
+    page = client.get(site.pages()["story"]).content
     assert len(gzip.compress(page)) < HTML_LIMIT, f"{len(gzip.compress(page))} bytes"
 
 
 def test_what_a_story_page_loads_besides_photos_is_under_100_kb(client):
     site = build_sample_site()
-    assets = assets_of(client.get(site.story_url).text)
+    assets = assets_of(client.get(site.pages()["story"]).text)
     assert "css/site.css" in assets and "img/favicon.svg" in assets
     sizes = {path: served_size(path) for path in assets}
     assert sum(sizes.values()) < ASSETS_LIMIT, sizes
