@@ -62,11 +62,11 @@ messages: $(STAMP)
 # Lighthouse (mobile) on every kind of reader's page, served as in production (gunicorn,
 # debug off, compressed static files) from a throwaway database; fails under 95.
 audit: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python audit/lighthouse.py
+	$(BIN)/python tools/lighthouse.py
 
 # The phone screenshots of a story in docs/screenshots/ (README: What it looks like).
 screenshots: $(STAMP)
-	$(BIN)/python audit/screenshots.py
+	$(BIN)/python tools/screenshots.py
 
 # Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
 BENCH_STORIES ?= 10000

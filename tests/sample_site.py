@@ -4,7 +4,7 @@ Every kind of public page gets something to show: a section with a description, 
 an author with a biography, an English story with a lead photo, a byline, tags and a
 correction, an Arabic story, an unpublished story with a share link, and a word that
 search finds. Used by the HTML validation and page weight tests, the browser tests, and
-the scripts in ``audit/``.
+the scripts in ``tools/``.
 """
 
 import io

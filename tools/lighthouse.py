@@ -11,7 +11,7 @@ slow page). Audits that count a page's purpose against it are left out for that 
 the 404 page is meant to answer 404 (status code, the console's "failed to load" line),
 and search results are kept out of search engines on purpose (noindex).
 
-    .venv/bin/python audit/lighthouse.py [--languages en,ar] [--min-score 95] [--runs 1]
+    .venv/bin/python tools/lighthouse.py [--languages en,ar] [--min-score 95] [--runs 1]
         [--json-dir DIR] [PAGE ...]
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit.production_site import ROOT, production_site
+from tools.production_site import ROOT, production_site
 
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-background-networking --disable-gpu"
@@ -42,8 +42,21 @@ BY_DESIGN = {
 }
 
 
-def run_lighthouse(url: str, report: Path, *options: str) -> dict:
-    """Lighthouse's result for ``url`` (also written to ``report``)."""
+def run_lighthouse(url: str, report: Path, *options: str, attempts: int = 3) -> dict:
+    """Lighthouse's result for ``url`` (also written to ``report``).
+
+    A failed run is tried again: Lighthouse now and then fails to record a trace
+    (NO_NAVSTART) on a busy machine and asks to be run again.
+    """
+    for attempt in range(1, attempts):
+        try:
+            return run_lighthouse_once(url, report, *options)
+        except (subprocess.CalledProcessError, RuntimeError) as error:
+            print(f"  run {attempt} failed ({error}); again", file=sys.stderr)
+    return run_lighthouse_once(url, report, *options)
+
+
+def run_lighthouse_once(url: str, report: Path, *options: str) -> dict:
     subprocess.run(
         [
             str(LIGHTHOUSE),

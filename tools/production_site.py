@@ -3,7 +3,7 @@
 Debug off, gunicorn, whitenoise's compressed static files, a fresh SQLite file and media
 folder under a temporary directory, the sample seeds and the test suite's sample site
 (a story with a photo and a correction, an Arabic story, ...). Used by
-``audit/lighthouse.py`` and ``audit/screenshots.py``.
+``tools/lighthouse.py`` and ``tools/screenshots.py``.
 """
 
 import json

@@ -1,10 +1,10 @@
 """Phone screenshots of a story page, in English and in Arabic: ``make screenshots``.
 
-The site is served as in production (``audit/production_site.py``); Debian's Chromium
+The site is served as in production (``tools/production_site.py``); Debian's Chromium
 takes each shot through Playwright at a phone's size, and Pillow reduces it to a small
 palette PNG for the README, in ``docs/screenshots/``.
 
-    .venv/bin/python audit/screenshots.py [--out docs/screenshots]
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots]
 """
 
 import argparse
@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit.production_site import ROOT, production_site
+from tools.production_site import ROOT, production_site
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
