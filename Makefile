@@ -7,13 +7,21 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test check-resilience lint format clean bench messages
+.PHONY: run serve test check-resilience audit screenshots lint format clean bench messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# The browser makers' checking tools (axe-core, the Nu HTML validator, Lighthouse), pinned
+# in package-lock.json. Install scripts stay off: vnu runs on the system's Java.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
 
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
@@ -37,7 +45,7 @@ serve: $(STAMP)
 	@echo "Serving with gunicorn, debug off: http://$(HOST):$(PORT)/"
 	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py newsroom.wsgi
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
@@ -46,7 +54,7 @@ test: $(STAMP)
 
 # After changing interface text: update locale/*/LC_MESSAGES/django.po, translate the new
 # entries, then run it again to compile them (needs GNU gettext: apt-get install gettext).
-MESSAGES_IGNORE = --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
+MESSAGES_IGNORE = --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
 messages: $(STAMP)
 	$(MANAGE) makemessages -l fr -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages --ignore=.venv
@@ -59,6 +67,15 @@ check-resilience: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/pytest -m resilience tests/resilience; \
 	else echo "Import process checks run on SQLite only (DATABASE_URL is set)."; fi
 	$(BIN)/python -m tests.resilience.load
+
+# Lighthouse (mobile) on every kind of reader's page, served as in production (gunicorn,
+# debug off, compressed static files) from a throwaway database; fails under 95.
+audit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/lighthouse.py
+
+# The phone screenshots of a story in docs/screenshots/ (README: What it looks like).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 # Benchmarks on a throwaway SQLite file (bench/README.md: 100,000 stories, PostgreSQL).
 BENCH_STORIES ?= 10000
@@ -78,4 +95,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ HIDDEN_STORIES = {
 
 
 def local_iso(moment):
-    return timezone.localtime(moment).isoformat()
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
 # The box under the story

@@ -53,6 +53,7 @@ def test_page_has_a_labelled_search_form_and_stays_out_of_search_engines(client)
     assert response.status_code == 200
     page = response.text
     assert '<meta name="robots" content="noindex">' in page
+    assert '<meta name="description" content="News from Algeria' in page
     assert '<form class="search-form" role="search"' in page
     assert '<label for="id_q">Search for</label>' in page
     assert '<input type="search" name="q" id="id_q"' in page
@@ -90,7 +91,7 @@ def test_results_show_count_section_date_and_a_highlighted_snippet():
     assert "1 story found for “pipeline”." in page
     assert f'<a href="{article.get_absolute_url()}">Gas deal signed</a>' in page
     assert '<a href="/section/energy-desk/">Energy desk</a>' in page
-    assert '<time datetime="2024-03-05T10:00:00+01:00">5 March 2024</time>' in page
+    assert '<time datetime="2024-03-05T10:00:00+0100">5 March 2024</time>' in page
     assert "Ministers signed a <mark>pipeline</mark> agreement in Algiers on Monday." in page
 
 

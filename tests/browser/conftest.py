@@ -48,3 +48,35 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# The reader's interface languages: English (no prefix) and Arabic under /ar/. A test for
+# a language whose interface does not exist (its home page is 404) skips.
+INTERFACE_LANGUAGES = ["en", "ar"]
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(params=INTERFACE_LANGUAGES)
+def interface(request, live_server):
+    """One interface language, checked to exist on the live server."""
+    import urllib.error
+    import urllib.request
+
+    from django.conf import settings
+
+    language = request.param
+    if language != settings.LANGUAGE_CODE:
+        try:
+            urllib.request.urlopen(f"{live_server.url}/{language}/", timeout=10).close()
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+            pytest.skip(f"the {language} interface does not exist yet (/{language}/ is 404)")
+    return language
