@@ -22,6 +22,7 @@ from .importer import ParsedArticle, SkipFile, body_html, find_mentions, parse_b
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .sanitize import sanitize_html
+from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
@@ -78,14 +79,25 @@ def source_name(path: Path) -> str:
 
 
 class SeedImporter:
-    """Imports files a batch at a time: one transaction per batch, a savepoint per file.
+    """Imports files a batch at a time: one transaction per batch, each file all or nothing.
 
-    Between files it keeps only lookups bounded by the size of the newsroom (sections,
+    Files new to the newsroom are prepared (parsed, sanitized, tagged) before the batch's
+    transaction starts and written together, a few statements per table; if that fails,
+    they are written again one by one, each in its own savepoint, so a bad file is
+    reported and the others still land. Changed files are written one by one.
+
+    Between batches it keeps only lookups bounded by the size of the newsroom (sections,
     tags and authors by name), never the files themselves.
     """
 
     def __init__(self, options: SeedOptions):
         self.options = options
+        self._load_lookups()
+        self._remembered = []
+        self._unsaved = []
+
+    def _load_lookups(self) -> None:
+        """Sections, tags and authors as the database holds them now."""
         self._load_sections()
         self.tags = {}
         for tag in Tag.objects.order_by("pk"):
@@ -95,7 +107,6 @@ class SeedImporter:
         self.authors = {}
         for author in Author.objects.all():
             self.authors.setdefault(author.name.casefold(), author)
-        self._remembered = []
 
     def _load_sections(self) -> None:
         self.sections = {}
@@ -125,8 +136,26 @@ class SeedImporter:
     def _import_batch(self, paths: list[Path]) -> list[FileResult]:
         results = [self._parse(path) for path in paths]
         parsed = [item for item in results if not isinstance(item, FileResult)]
-        sources = {source for _path, source, _parsed, _notes in parsed}
-        hashes = {item.content_hash for _path, _source, item, _notes in parsed}
+        self._read_known(
+            {source for _path, source, _parsed, _notes in parsed},
+            {item.content_hash for _path, _source, item, _notes in parsed},
+        )
+        if self.options.dry_run:
+            with transaction.atomic():
+                return [
+                    item if isinstance(item, FileResult) else self._import_parsed(*item)
+                    for item in results
+                ]
+        one_by_one, new = self._sort(results)
+        with transaction.atomic():
+            if new:
+                self._create(new, results)
+            for index in one_by_one:
+                results[index] = self._import_parsed(*results[index])
+        return results
+
+    def _read_known(self, sources: set[str], hashes: set[str]) -> None:
+        """The stories already imported from these files, and from files with these texts."""
         self.by_source = {
             article.source_path: article
             for article in Article.objects.filter(source_path__in=sources)
@@ -135,11 +164,112 @@ class SeedImporter:
         originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")
         for content_hash, source in originals.values_list("source_hash", "source_path"):
             self.source_by_hash.setdefault(content_hash, source)
-        with transaction.atomic():
-            return [
-                item if isinstance(item, FileResult) else self._import_parsed(*item)
-                for item in results
-            ]
+
+    def _sort(self, results: list) -> tuple[list[int], dict[int, NewStory]]:
+        """Decide each parsed file's fate without writing: done, one by one, or new.
+
+        Fills in ``results`` for files that need no writing (unchanged, kept, duplicate,
+        unknown section); returns the positions of files to write one by one (changed
+        stories) and the new stories to create, by position.
+        """
+        one_by_one, new, sources, hashes = [], {}, set(), dict(self.source_by_hash)
+        for index, item in enumerate(results):
+            if isinstance(item, FileResult):
+                continue
+            path, source, parsed, notes = item
+            article = self.by_source.get(source)
+            if article is not None or source in sources:
+                result = article and self._unwritten_outcome(article, path, parsed, notes)
+                if result is None:
+                    one_by_one.append(index)
+                    hashes.setdefault(parsed.content_hash, source)
+                else:
+                    results[index] = result
+                continue
+            original = hashes.get(parsed.content_hash)
+            if original is not None:
+                results[index] = FileResult(
+                    path, Outcome.DUPLICATE, f"same text as {original}, not imported again"
+                )
+                continue
+            try:
+                new[index] = self._prepare(source, parsed)
+            except SkipFile as exc:
+                results[index] = FileResult(path, Outcome.SKIPPED, str(exc), notes)
+                continue
+            sources.add(source)
+            hashes[parsed.content_hash] = source
+        return one_by_one, new
+
+    def _unwritten_outcome(
+        self, article: Article, path: Path, parsed: ParsedArticle, notes: tuple[str, ...]
+    ) -> FileResult | None:
+        """The result for a file whose story needs no writing, or None when it must be updated."""
+        if article.source_hash == parsed.content_hash:
+            return FileResult(path, Outcome.UNCHANGED, notes=notes)
+        if article.text_fingerprint() != article.import_fingerprint:
+            return FileResult(
+                path,
+                Outcome.KEPT,
+                "the file changed, but an editor has changed the story since it was "
+                "imported; the editor's version is kept",
+                notes,
+            )
+        return None
+
+    def _prepare(self, source: str, parsed: ParsedArticle) -> NewStory:
+        """A new story from ``parsed``, unsaved; new sections, authors and tags it needs too."""
+        article = Article(source_path=source)
+        article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
+        article.published_at = self._date(parsed) or timezone.now()
+        self._fill(article, parsed)
+        names = parsed.bylines or self.options.author_names
+        return NewStory(
+            article=article,
+            authors=self._authors(names),
+            tags=self._tags(parsed),
+            comment=f"Imported from {source}",
+        )
+
+    def _create(self, new: dict[int, NewStory], results: list) -> None:
+        """Write the new stories together; if that fails, one by one, each in a savepoint."""
+        stories = list(new.values())
+        wanted = [results[index][2].slug or story.article.headline for index, story in new.items()]
+        slugs = services.unique_slugs(Article, wanted)
+        for story, slug in zip(stories, slugs, strict=True):
+            story.article.slug = slug
+        try:
+            with transaction.atomic():
+                self._save_unsaved()
+                stories_create(stories=stories)
+        except DatabaseError:
+            self._unsaved, self._remembered = [], []
+            self._load_lookups()
+            self._read_known(
+                {results[index][1] for index in new},
+                {results[index][2].content_hash for index in new},
+            )
+            for index in new:
+                results[index] = self._import_parsed(*results[index])
+            return
+        except BaseException:
+            self._unsaved, self._remembered = [], []
+            self._load_lookups()
+            raise
+        self._unsaved = []
+        self._remembered = []
+        for index, story in new.items():
+            path, source, parsed, notes = results[index]
+            self.by_source[source] = story.article
+            self.source_by_hash.setdefault(parsed.content_hash, source)
+            results[index] = FileResult(path, Outcome.CREATED, notes=notes)
+
+    def _save_unsaved(self) -> None:
+        """Save the sections, authors and tags that prepared stories created."""
+        Tag.objects.bulk_create([row for row in self._unsaved if isinstance(row, Tag)])
+        for row in self._unsaved:
+            if not isinstance(row, Tag):
+                row.save()
 
     def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
         try:
@@ -163,6 +293,7 @@ class SeedImporter:
         self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
     ) -> FileResult:
         self._remembered = []
+        self._unsaved = []
         try:
             with transaction.atomic():
                 result = self._write(path, source, parsed, notes)
@@ -203,22 +334,15 @@ class SeedImporter:
             elif isinstance(row, Section):
                 self.section_links.pop(row.name, None)  # only new sections are remembered
         self._remembered = []
+        self._unsaved = []
 
     def _write(
         self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
     ) -> FileResult:
         article = self.by_source.get(source)
         if article is not None:
-            if article.source_hash == parsed.content_hash:
-                return FileResult(path, Outcome.UNCHANGED, notes=notes)
-            if article.text_fingerprint() != article.import_fingerprint:
-                return FileResult(
-                    path,
-                    Outcome.KEPT,
-                    "the file changed, but an editor has changed the story since it was "
-                    "imported; the editor's version is kept",
-                    notes,
-                )
+            if result := self._unwritten_outcome(article, path, parsed, notes):
+                return result
             self._fill(article, parsed)
             self._save(article, parsed, comment=f"Updated from {source}", creating=False)
             self._remember(self.source_by_hash, parsed.content_hash, source)
@@ -260,14 +384,16 @@ class SeedImporter:
         An existing story is written only if it is still at the version read in this
         batch: an editor's save in between wins.
         """
+        authors = self._authors(parsed.bylines or self.options.author_names)
+        tags = self._tags(parsed)
         with services.article_revision(article=article, comment=comment):
+            self._save_unsaved()
             services.article_save(article=article, expected_version=article.version)
-            names = parsed.bylines or self.options.author_names
-            services.article_set_authors(article=article, authors=self._authors(names))
+            services.article_set_authors(article=article, authors=authors)
             if not creating:
                 TaggedArticle.objects.filter(content_object=article).delete()
             tagged = TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=article, tag=tag) for tag in self._tags(parsed)
+                TaggedArticle(content_object=article, tag=tag) for tag in tags
             )
             for item in tagged:
                 reversion.add_to_revision(item)
@@ -277,27 +403,27 @@ class SeedImporter:
         for name in names:
             author = self.authors.get(name.casefold())
             if author is None:
-                author = services.authors_by_name([name])[0]
+                slug = services.unique_slug(Author, name, fallback="author")
+                author = Author(name=name, slug=slug)
                 self._remember(self.authors, name.casefold(), author)
+                self._unsaved.append(author)
             authors.append(author)
         return authors
 
     def _tags(self, parsed: ParsedArticle) -> list[Tag]:
-        """The file's tags, places and known tag names its text mentions; new ones created."""
+        """The file's tags, places and known tag names its text mentions; new ones unsaved."""
         text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
         names = [*parsed.tags, *parsed.places, *find_mentions(text, self.tag_names)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
-        new = []
         for key, name in unique.items():
             if key not in self.tags:
                 tag = Tag(name=name, slug=self._free_tag_slug(name))
                 self._remember(self.tags, key, tag)
                 self.tag_slugs.add(tag.slug)
                 self.tag_names.append(name)
-                new.append(tag)
-        Tag.objects.bulk_create(new)
+                self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
 
     def _free_tag_slug(self, name: str) -> str:
@@ -324,10 +450,11 @@ class SeedImporter:
                         f"unknown section {parsed.section!r} "
                         "(create it in admin, or import with --create-sections)"
                     )
-                section = Section.objects.create(
+                section = Section(
                     name=parsed.section,
                     slug=services.unique_slug(Section, parsed.section, fallback="section"),
                 )
+                self._unsaved.append(section)
                 self._remember_new_section(section)
             return section
         if self.options.section is not None:
@@ -336,8 +463,7 @@ class SeedImporter:
             return self.sections[parsed.main_country.casefold()]
         section = self.sections.get(DEFAULT_SECTION_SLUG)
         if section is None:
-            section, _created = Section.objects.get_or_create(
-                slug=DEFAULT_SECTION_SLUG, defaults={"name": "News", "position": 0}
-            )
+            section = Section(slug=DEFAULT_SECTION_SLUG, name="News", position=0)
+            self._unsaved.append(section)
             self._remember_new_section(section)
         return section

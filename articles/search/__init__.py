@@ -10,6 +10,7 @@ The services keep the index in step by calling ``search_index_update`` and
 ``search_index_remove`` on every write; ``rebuild_search_index`` starts it afresh.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -35,6 +36,7 @@ __all__ = [
     "search",
     "search_index_remove",
     "search_index_update",
+    "search_index_update_many",
 ]
 
 REBUILD_BATCH = 500
@@ -128,7 +130,12 @@ def _document(article: Article) -> Document:
 
 def search_index_update(article: Article) -> None:
     """Put the story's current text in the search index (replacing what was there)."""
-    _backend().index([_document(article)])
+    search_index_update_many([article])
+
+
+def search_index_update_many(articles: Iterable[Article]) -> None:
+    """``search_index_update`` for many stories, in one statement."""
+    _backend().index([_document(article) for article in articles])
 
 
 def search_index_remove(article_id: int) -> None:
