@@ -7,7 +7,9 @@ alone) and reports the outcome of every file.
 
 import enum
 import itertools
+import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +80,33 @@ def source_name(path: Path) -> str:
         return resolved.as_posix()
 
 
+ReadSeed = FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]
+
+
+def read_seed(path: Path, max_bytes: int) -> ReadSeed:
+    """Read and parse one file: what was wrong with it, or (path, source, parsed, notes)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileResult(path, Outcome.SKIPPED, "file not found")
+    except IsADirectoryError:
+        return FileResult(path, Outcome.SKIPPED, "is a folder with no .txt files")
+    except OSError as exc:
+        return FileResult(path, Outcome.SKIPPED, f"cannot be read: {exc.strerror or exc}")
+    try:
+        parsed = parse_bytes(data, max_bytes=max_bytes)
+    except SkipFile as exc:
+        return FileResult(path, Outcome.SKIPPED, str(exc))
+    notes = tuple(parsed.warnings)
+    if parsed.legacy_encoding:
+        notes += ("not UTF-8: read as Windows-1252 text",)
+    return path, source_name(path), parsed, notes
+
+
+def _read_all(paths: list[Path], max_bytes: int) -> list[ReadSeed]:
+    return [read_seed(path, max_bytes) for path in paths]
+
+
 class SeedImporter:
     """Imports files a batch at a time: one transaction per batch, each file all or nothing.
 
@@ -125,16 +154,33 @@ class SeedImporter:
         self.section_links[section.name] = section.get_absolute_url()
 
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
-        """The result of each file, in order; each batch's once it has been committed."""
+        """The result of each file, in order; each batch's once it has been committed.
+
+        With more than one batch, a second process reads and parses the next batch
+        while this one writes the last: parsing is pure, and costs about as much.
+        """
         paths = iter(paths)
-        while batch := list(itertools.islice(paths, BATCH_SIZE)):
-            yield from self._import_batch(batch)
+        batches = iter(lambda: list(itertools.islice(paths, BATCH_SIZE)), [])
+        max_bytes = self.options.max_bytes
+        first, second = next(batches, None), next(batches, None)
+        if second is None:
+            if first is not None:
+                yield from self._import_batch(_read_all(first, max_bytes))
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as reader:
+            ahead = reader.submit(_read_all, first, max_bytes)
+            for batch in itertools.chain([second], batches):
+                results = ahead.result()
+                ahead = reader.submit(_read_all, batch, max_bytes)
+                yield from self._import_batch(results)
+            yield from self._import_batch(ahead.result())
 
     def import_file(self, path: Path) -> FileResult:
         return next(self.import_files([path]))
 
-    def _import_batch(self, paths: list[Path]) -> list[FileResult]:
-        results = [self._parse(path) for path in paths]
+    def _import_batch(self, results: list[ReadSeed]) -> list[FileResult]:
+        """Write one batch, given what ``read_seed`` made of each of its files."""
         parsed = [item for item in results if not isinstance(item, FileResult)]
         self._read_known(
             {source for _path, source, _parsed, _notes in parsed},
@@ -270,24 +316,6 @@ class SeedImporter:
         for row in self._unsaved:
             if not isinstance(row, Tag):
                 row.save()
-
-    def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return FileResult(path, Outcome.SKIPPED, "file not found")
-        except IsADirectoryError:
-            return FileResult(path, Outcome.SKIPPED, "is a folder with no .txt files")
-        except OSError as exc:
-            return FileResult(path, Outcome.SKIPPED, f"cannot be read: {exc.strerror or exc}")
-        try:
-            parsed = parse_bytes(data, max_bytes=self.options.max_bytes)
-        except SkipFile as exc:
-            return FileResult(path, Outcome.SKIPPED, str(exc))
-        notes = tuple(parsed.warnings)
-        if parsed.legacy_encoding:
-            notes += ("not UTF-8: read as Windows-1252 text",)
-        return path, source_name(path), parsed, notes
 
     def _import_parsed(
         self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]

@@ -1,6 +1,7 @@
 """The import_seeds command: what an operator sees, and what lands in the database."""
 
 from datetime import UTC, datetime
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,23 @@ def test_new_stories_are_written_a_batch_at_a_time(tmp_path, django_assert_max_n
     assert code == 0, err
     assert "30 created" in out
     assert Revision.objects.count() == 30
+
+
+def test_a_run_of_several_batches_reports_every_file_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("articles.seeding.BATCH_SIZE", 2)
+    for n in range(5):
+        write(tmp_path, f"{n}.txt", f"Title: Story {n}\n\nOran – Report {n}.\n")
+    write(tmp_path, "5.txt", b"\x00\x01binary")
+    write(tmp_path, "6.txt", "Title: Story 0\n\nOran – Report 0.\n")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path), verbosity=2, stdout=out, stderr=err)
+    lines = out.getvalue().replace(f"{tmp_path.resolve()}/", "").splitlines()
+    assert lines[:6] == [
+        *(f"{n}.txt: created" for n in range(5)),
+        "6.txt: same text as 0.txt, not imported again",
+    ]
+    assert "5.txt: skipped: file looks binary, not text" in err.getvalue()
+    assert "7 files: 5 created, 0 updated, 0 unchanged, 0 kept, 1 duplicate, 1 skipped." in (
+        out.getvalue()
+    )
