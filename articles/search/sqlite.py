@@ -1,8 +1,8 @@
 """Search on SQLite: an FTS5 table with one row per story, its rowid the story's id.
 
-Every query starts from the FTS5 match (computed once, with its bm25 score) and keeps
-only the stories in the candidate queryset, which always comes from
-``Article.objects.published()``.
+Every query starts from the FTS5 match and keeps only the stories in the candidate
+queryset, which always comes from ``Article.objects.published()``; only the newest
+matches, up to a window, are scored with bm25.
 """
 
 from collections.abc import Iterable
@@ -20,7 +20,7 @@ SNIPPET_TOKENS = 32
 
 _MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
 _RANKED = (
-    f"SELECT rowid, bm25({TABLE}, {', '.join(map(str, WEIGHTS))})"
+    f"SELECT rowid AS id, bm25({TABLE}, {', '.join(map(str, WEIGHTS))}) AS score"
     f" FROM {TABLE} WHERE {TABLE} MATCH %s"
 )
 
@@ -53,26 +53,37 @@ class SqliteSearch:
     def _candidates(self, candidates: QuerySet) -> tuple[str, tuple]:
         return candidates.order_by().values("id", "published_at").query.sql_with_params()
 
-    def count(self, query: ParsedQuery, candidates: QuerySet) -> int:
+    def count(self, query: ParsedQuery, candidates: QuerySet, *, limit: int) -> int:
+        """How many candidates match, counting no further than ``limit``."""
         sql, params = self._candidates(candidates)
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"WITH hits(id) AS MATERIALIZED ({_MATCHES})"
-                f" SELECT COUNT(*) FROM hits JOIN ({sql}) AS story ON story.id = hits.id",
-                [query.fts5(), *params],
+                f" SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) AS story"
+                " WHERE story.id IN (SELECT id FROM hits) LIMIT %s)",
+                [query.fts5(), *params, limit],
             )
             return cursor.fetchone()[0]
 
-    def hits(self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop``, best first."""
+    def hits(
+        self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
+    ) -> list:
+        """(story, marked snippet) for hits ``start`` to ``stop`` of the newest ``window``
+        matches, best first."""
         sql, params = self._candidates(candidates)
         expression = query.fts5()
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"WITH hits(id, score) AS MATERIALIZED ({_RANKED})"
-                f" SELECT hits.id FROM hits JOIN ({sql}) AS story ON story.id = hits.id"
-                " ORDER BY hits.score, story.published_at DESC, hits.id DESC LIMIT %s OFFSET %s",
-                [expression, *params, stop - start, start],
+                f"WITH hits(id) AS MATERIALIZED ({_MATCHES}),"
+                " recent(id, published_at) AS MATERIALIZED ("
+                f"SELECT story.id, story.published_at FROM ({sql}) AS story"
+                " WHERE story.id IN (SELECT id FROM hits)"
+                " ORDER BY story.published_at DESC, story.id DESC LIMIT %s)"
+                f" SELECT recent.id FROM recent JOIN ({_RANKED}"
+                " AND rowid IN (SELECT id FROM recent)) AS ranked ON ranked.id = recent.id"
+                " ORDER BY ranked.score, recent.published_at DESC, recent.id DESC"
+                " LIMIT %s OFFSET %s",
+                [expression, *params, window, expression, stop - start, start],
             )
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
