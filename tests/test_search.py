@@ -404,7 +404,7 @@ def test_results_page_runs_a_fixed_number_of_queries(client):
     assert many <= 8
 
 
-def test_a_very_common_word_ranks_only_the_newest_matches(client, monkeypatch):
+def test_a_very_common_word_ranks_only_the_latest_matches(client, monkeypatch):
     monkeypatch.setattr("articles.search.MATCH_LIMIT", 3)
     start = timezone.now() - timedelta(days=30)
     story("Harbour news", body="The harbour reopened.", published_at=start)
@@ -417,7 +417,7 @@ def test_a_very_common_word_ranks_only_the_newest_matches(client, monkeypatch):
     story("Harbour, again", body="Harbour works.", published_at=start + timedelta(days=5))
     response = client.get(URL, {"q": "harbour"})
     assert (
-        "More than 3 stories found for “harbour”: the 3 most recent are shown, best match first."
+        "More than 3 stories found for “harbour”: the latest 3 are shown, best match first."
         in response.text
     )
     # The headline match among the newest comes first; older stories are not listed.

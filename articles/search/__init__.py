@@ -41,8 +41,8 @@ __all__ = [
 ]
 
 REBUILD_BATCH = 500
-# A search reads at most this many stories: all that match, or the newest this many when
-# more match, best match first. Counting and ranking every story that mentions a common
+# A search reads at most this many stories: all that match, or the ones added last
+# when more match, best match first. Counting and ranking every story that mentions a common
 # word ("government") is what would make it slow on a large archive.
 MATCH_LIMIT = 1000
 
@@ -68,7 +68,7 @@ class SearchResults:
 
     A sequence for Django's Paginator: ``count()`` runs one query, and each slice runs
     a fixed number, however many stories match. When more than ``MATCH_LIMIT`` stories
-    match, only the newest ``MATCH_LIMIT`` are counted and ranked (``is_truncated``).
+    match, only the ``MATCH_LIMIT`` added last are counted and ranked (``is_truncated``).
     """
 
     def __init__(self, *, query: ParsedQuery, candidates, backend):
@@ -111,8 +111,8 @@ def search(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> SearchResults:
-    """Published stories matching ``query``, best match first (among the newest
-    ``MATCH_LIMIT`` when more match).
+    """Published stories matching ``query``, best match first (among the ``MATCH_LIMIT``
+    added last when more match).
 
     ``section`` includes its subsections; the dates are days in the newsroom's time
     zone, both included. Raises QueryError for a query with nothing to search for.

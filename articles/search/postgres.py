@@ -107,10 +107,10 @@ class PostgresSearch:
     def hits(
         self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
     ) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop`` of the newest ``window``
-        matches, best first."""
+        """(story, marked snippet) for hits ``start`` to ``stop``, best first, among the
+        ``window`` matches added last."""
         matching, queries = self._matching(query, candidates)
-        recent = matching.order_by("-published_at", "-pk").values("pk")[:window]
+        latest = matching.order_by("-pk").values("pk")[:window]
         rank = Case(
             *(
                 When(
@@ -134,8 +134,9 @@ class PostgresSearch:
             output_field=TextField(),
         )
         # Rank narrow rows first; only the page's stories carry their text and snippet.
+        # The window's stories have matched already: rank them without matching again.
         ids = list(
-            matching.filter(pk__in=recent)
+            candidates.filter(pk__in=latest)
             .annotate(search_rank=rank)
             .order_by("-search_rank", "-published_at", "-pk")
             .values_list("pk", flat=True)[start:stop]
