@@ -399,3 +399,16 @@ def test_a_run_of_several_batches_reports_every_file_in_order(tmp_path, monkeypa
     assert "7 files: 5 created, 0 updated, 0 unchanged, 0 kept, 1 duplicate, 1 skipped." in (
         out.getvalue()
     )
+
+
+def test_debug_mode_does_not_keep_every_query_of_a_long_import(tmp_path, settings, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr("articles.management.commands.import_seeds.PROGRESS_EVERY", 2)
+    settings.DEBUG = True
+    for n in range(4):
+        write(tmp_path, f"{n}.txt", f"Title: Story {n}\n\nOran – Report {n}.\n")
+    code, out, err = run(tmp_path)
+    assert code == 0, err
+    assert "4 created" in out
+    assert connection.queries == []

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import datetime, time
 from pathlib import Path
 
+from django import db
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import dateparse
@@ -118,9 +119,13 @@ class Command(BaseCommand):
             for note in result.notes:
                 if verbosity >= 1:
                     self.stdout.write(f"{path}: note: {note}")
-            if show_progress and total % PROGRESS_EVERY == 0:
-                self.stdout.write(f"\r{total} files", ending="")
-                self.stdout.flush()
+            if total % PROGRESS_EVERY == 0:
+                if settings.DEBUG:
+                    # Debug mode keeps the text of every query; an import would pile them up.
+                    db.reset_queries()
+                if show_progress:
+                    self.stdout.write(f"\r{total} files", ending="")
+                    self.stdout.flush()
         if show_progress and total >= PROGRESS_EVERY:
             self.stdout.write("")
 
