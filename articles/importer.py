@@ -13,6 +13,7 @@ Three shapes are recognised, after decoding and normalising line endings:
 (c) a block of "Key: value" headers ended by a blank line, then a body shaped like (a) or (b).
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -77,6 +78,7 @@ _MARKDOWN_TITLE = re.compile(r"#{1,6}\s+(?=\S)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"[ \t]+")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
 _WORD = re.compile(r"\w+")
 
 # --- Decoding ----------------------------------------------------------------------------
@@ -405,9 +407,8 @@ def _guess_language(text: str) -> str:
     Only the opening of a long text is read: it is enough, and keeps big files fast.
     """
     text = text[:GUESS_LANGUAGE_CHARS]
-    letters = [char for char in text if char.isalpha()]
-    arabic = sum(1 for char in letters if _ARABIC_LETTER.match(char))
-    if letters and arabic > 0.3 * len(letters):
+    arabic = sum(map(str.isalpha, "".join(_ARABIC_RUN.findall(text))))
+    if arabic and arabic > 0.3 * sum(map(str.isalpha, text)):
         return "ar"
     lowered = text.lower()
     french = len(_FRENCH_WORDS.findall(lowered))
@@ -635,6 +636,11 @@ def _pointer_link(
     return section_links[subject], pointer.span()
 
 
+@functools.lru_cache(maxsize=10_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(name.lower()))
+
+
 def find_mentions(text: str, names: Iterable[str]) -> list[str]:
     """Those of `names` found in `text` as whole words, case-insensitively, in given order."""
     words = set(_WORD.findall(text.lower()))
@@ -643,7 +649,7 @@ def find_mentions(text: str, names: Iterable[str]) -> list[str]:
         stripped = name.strip()
         if not stripped or name in seen:
             continue
-        if not words.issuperset(_WORD.findall(stripped.lower())):
+        if not words.issuperset(_name_words(stripped)):
             continue  # a word of the name is missing from the text: no need to search
         if re.search(rf"(?<!\w){re.escape(stripped)}(?!\w)", text, re.IGNORECASE):
             found.append(name)

@@ -8,8 +8,10 @@ alone) and reports the outcome of every file.
 import collections
 import enum
 import itertools
+import multiprocessing
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ from .importer import ParsedArticle, SkipFile, body_html, find_mentions, parse_b
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .sanitize import sanitize_html
+from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
@@ -94,15 +97,54 @@ def source_name(path: Path) -> str:
         return resolved.as_posix()
 
 
-class SeedImporter:
-    """Imports files a batch at a time: short transactions, a savepoint per file.
+ReadSeed = FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]
 
-    Between files it keeps only lookups bounded by the size of the newsroom (sections,
+
+def read_seed(path: Path, max_bytes: int) -> ReadSeed:
+    """Read and parse one file: what was wrong with it, or (path, source, parsed, notes)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileResult(path, Outcome.SKIPPED, "file not found")
+    except IsADirectoryError:
+        return FileResult(path, Outcome.SKIPPED, "is a folder with no .txt files")
+    except OSError as exc:
+        return FileResult(path, Outcome.SKIPPED, f"cannot be read: {exc.strerror or exc}")
+    try:
+        parsed = parse_bytes(data, max_bytes=max_bytes)
+    except SkipFile as exc:
+        return FileResult(path, Outcome.SKIPPED, str(exc))
+    notes = tuple(parsed.warnings)
+    if parsed.legacy_encoding:
+        notes += ("not UTF-8: read as Windows-1252 text",)
+    return path, source_name(path), parsed, notes
+
+
+def _read_all(paths: list[Path], max_bytes: int) -> list[ReadSeed]:
+    return [read_seed(path, max_bytes) for path in paths]
+
+
+class SeedImporter:
+    """Imports files a batch at a time: one transaction per batch, each file all or nothing.
+
+    Files new to the newsroom are prepared (parsed, sanitized, tagged) before the batch's
+    transaction starts and written together, a few statements per table; if that fails,
+    they are written again one by one, each in its own savepoint, so a bad file is
+    reported and the others still land. Changed files are written one by one.
+
+    Between batches it keeps only lookups bounded by the size of the newsroom (sections,
     tags and authors by name), never the files themselves.
     """
 
     def __init__(self, options: SeedOptions):
         self.options = options
+        self._load_lookups()
+        self._remembered = []
+        self._unsaved = []
+        self._writing_since = time.monotonic()
+
+    def _load_lookups(self) -> None:
+        """Sections, tags and authors as the database holds them now."""
         self._load_sections()
         self.tags = {}
         for tag in Tag.objects.order_by("pk"):
@@ -112,7 +154,6 @@ class SeedImporter:
         self.authors = {}
         for author in Author.objects.all():
             self.authors.setdefault(author.name.casefold(), author)
-        self._remembered = []
 
     def _load_sections(self) -> None:
         self.sections = {}
@@ -131,23 +172,78 @@ class SeedImporter:
         self.section_links[section.name] = section.get_absolute_url()
 
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
-        """The result of each file, in order; each transaction's once it has committed.
+        """The result of each file, in order; each batch's once it has been committed.
 
+        With more than one batch, a second process reads and parses the next batch
+        while this one writes the last: parsing is pure, and costs about as much.
         Raises ImportStopped when the database or the disk refuses to write: what was
         committed before stays, the transaction in progress is rolled back.
         """
         paths = iter(paths)
-        while batch := list(itertools.islice(paths, BATCH_SIZE)):
-            yield from self._import_batch(batch)
+        batches = iter(lambda: list(itertools.islice(paths, BATCH_SIZE)), [])
+        max_bytes = self.options.max_bytes
+        first, second = next(batches, None), next(batches, None)
+        if second is None:
+            if first is not None:
+                yield from self._import_batch(_read_all(first, max_bytes))
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as reader:
+            ahead = reader.submit(_read_all, first, max_bytes)
+            for batch in itertools.chain([second], batches):
+                results = ahead.result()
+                ahead = reader.submit(_read_all, batch, max_bytes)
+                yield from self._import_batch(results)
+            yield from self._import_batch(ahead.result())
 
     def import_file(self, path: Path) -> FileResult:
         return next(self.import_files([path]))
 
-    def _import_batch(self, paths: list[Path]) -> Iterator[FileResult]:
-        results = [self._parse(path) for path in paths]
+    def _import_batch(self, results: list[ReadSeed]) -> Iterator[FileResult]:
+        """Write one batch, given what ``read_seed`` made of each of its files."""
         parsed = [item for item in results if not isinstance(item, FileResult)]
-        sources = {source for _path, source, _parsed, _notes in parsed}
-        hashes = {item.content_hash for _path, _source, item, _notes in parsed}
+        self._read_known(
+            {source for _path, source, _parsed, _notes in parsed},
+            {item.content_hash for _path, _source, item, _notes in parsed},
+        )
+        if self.options.dry_run:
+            with transaction.atomic():
+                yield from [
+                    item if isinstance(item, FileResult) else self._import_parsed(*item)
+                    for item in results
+                ]
+            return
+        one_by_one, new = self._sort(results)
+        if new:
+            with transaction.atomic():
+                self._create(new, results)
+            self._let_others_write()
+        pending = collections.deque(one_by_one)
+        while pending:
+            # Changed stories are written one by one, in short transactions.
+            deadline = time.monotonic() + TRANSACTION_SECONDS
+            with transaction.atomic():
+                while pending and time.monotonic() < deadline:
+                    index = pending.popleft()
+                    results[index] = self._import_parsed(*results[index])
+            self._let_others_write()
+        yield from results
+
+    def _let_others_write(self) -> None:
+        """On SQLite, pause after each half second of writing.
+
+        SQLite's busy handler polls every 100 ms: without a pause the import would take
+        the lock straight back, and an editor saving meanwhile could starve.
+        """
+        if connection.vendor != "sqlite":
+            return
+        now = time.monotonic()
+        if now - self._writing_since >= TRANSACTION_SECONDS:
+            time.sleep(WRITER_PAUSE_SECONDS)
+            self._writing_since = time.monotonic()
+
+    def _read_known(self, sources: set[str], hashes: set[str]) -> None:
+        """The stories already imported from these files, and from files with these texts."""
         self.by_source = {
             article.source_path: article
             for article in Article.objects.filter(source_path__in=sources)
@@ -156,45 +252,123 @@ class SeedImporter:
         originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")
         for content_hash, source in originals.values_list("source_hash", "source_path"):
             self.source_by_hash.setdefault(content_hash, source)
-        pending = collections.deque(results)
-        while pending:
-            # Short transactions: an editor saving meanwhile waits a moment, never long.
-            deadline = time.monotonic() + TRANSACTION_SECONDS
-            done = []
-            with transaction.atomic():
-                while pending and (not done or time.monotonic() < deadline):
-                    item = pending.popleft()
-                    done.append(
-                        item if isinstance(item, FileResult) else self._import_parsed(*item)
-                    )
-            yield from done
-            if pending and connection.vendor == "sqlite":
-                # SQLite's busy handler polls every 100 ms: without a pause the import would
-                # take the lock straight back and a waiting editor could starve.
-                time.sleep(WRITER_PAUSE_SECONDS)
 
-    def _parse(self, path: Path) -> FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]:
+    def _sort(self, results: list) -> tuple[list[int], dict[int, NewStory]]:
+        """Decide each parsed file's fate without writing: done, one by one, or new.
+
+        Fills in ``results`` for files that need no writing (unchanged, kept, duplicate,
+        unknown section); returns the positions of files to write one by one (changed
+        stories) and the new stories to create, by position.
+        """
+        one_by_one, new, sources, hashes = [], {}, set(), dict(self.source_by_hash)
+        for index, item in enumerate(results):
+            if isinstance(item, FileResult):
+                continue
+            path, source, parsed, notes = item
+            article = self.by_source.get(source)
+            if article is not None or source in sources:
+                result = article and self._unwritten_outcome(article, path, parsed, notes)
+                if result is None:
+                    one_by_one.append(index)
+                    hashes.setdefault(parsed.content_hash, source)
+                else:
+                    results[index] = result
+                continue
+            original = hashes.get(parsed.content_hash)
+            if original is not None:
+                results[index] = FileResult(
+                    path, Outcome.DUPLICATE, f"same text as {original}, not imported again"
+                )
+                continue
+            try:
+                new[index] = self._prepare(source, parsed)
+            except SkipFile as exc:
+                results[index] = FileResult(path, Outcome.SKIPPED, str(exc), notes)
+                continue
+            sources.add(source)
+            hashes[parsed.content_hash] = source
+        return one_by_one, new
+
+    def _unwritten_outcome(
+        self, article: Article, path: Path, parsed: ParsedArticle, notes: tuple[str, ...]
+    ) -> FileResult | None:
+        """The result for a file whose story needs no writing, or None when it must be updated."""
+        if article.source_hash == parsed.content_hash:
+            return FileResult(path, Outcome.UNCHANGED, notes=notes)
+        if article.text_fingerprint() != article.import_fingerprint:
+            return FileResult(
+                path,
+                Outcome.KEPT,
+                "the file changed, but an editor has changed the story since it was "
+                "imported; the editor's version is kept",
+                notes,
+            )
+        return None
+
+    def _prepare(self, source: str, parsed: ParsedArticle) -> NewStory:
+        """A new story from ``parsed``, unsaved; new sections, authors and tags it needs too."""
+        article = Article(source_path=source)
+        article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
+        article.published_at = self._date(parsed) or timezone.now()
+        self._fill(article, parsed)
+        names = parsed.bylines or self.options.author_names
+        return NewStory(
+            article=article,
+            authors=self._authors(names),
+            tags=self._tags(parsed),
+            comment=f"Imported from {source}",
+        )
+
+    def _create(self, new: dict[int, NewStory], results: list) -> None:
+        """Write the new stories together; if that fails, one by one, each in a savepoint."""
+        stories = list(new.values())
+        wanted = [results[index][2].slug or story.article.headline for index, story in new.items()]
+        slugs = services.unique_slugs(Article, wanted)
+        for story, slug in zip(stories, slugs, strict=True):
+            story.article.slug = slug
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return FileResult(path, Outcome.SKIPPED, "file not found")
-        except IsADirectoryError:
-            return FileResult(path, Outcome.SKIPPED, "is a folder with no .txt files")
-        except OSError as exc:
-            return FileResult(path, Outcome.SKIPPED, f"cannot be read: {exc.strerror or exc}")
-        try:
-            parsed = parse_bytes(data, max_bytes=self.options.max_bytes)
-        except SkipFile as exc:
-            return FileResult(path, Outcome.SKIPPED, str(exc))
-        notes = tuple(parsed.warnings)
-        if parsed.legacy_encoding:
-            notes += ("not UTF-8: read as Windows-1252 text",)
-        return path, source_name(path), parsed, notes
+            with transaction.atomic():
+                self._save_unsaved()
+                stories_create(stories=stories)
+        except (OperationalError, InterfaceError, OSError) as exc:
+            # A full disk, an I/O error, a lost connection: no file would fare better.
+            self._unsaved, self._remembered = [], []
+            self._load_lookups()
+            raise ImportStopped(f"the database could not write the batch: {exc}") from exc
+        except DatabaseError:
+            self._unsaved, self._remembered = [], []
+            self._load_lookups()
+            self._read_known(
+                {results[index][1] for index in new},
+                {results[index][2].content_hash for index in new},
+            )
+            for index in new:
+                results[index] = self._import_parsed(*results[index])
+            return
+        except BaseException:
+            self._unsaved, self._remembered = [], []
+            self._load_lookups()
+            raise
+        self._unsaved = []
+        self._remembered = []
+        for index, story in new.items():
+            path, source, parsed, notes = results[index]
+            self.by_source[source] = story.article
+            self.source_by_hash.setdefault(parsed.content_hash, source)
+            results[index] = FileResult(path, Outcome.CREATED, notes=notes)
+
+    def _save_unsaved(self) -> None:
+        """Save the sections, authors and tags that prepared stories created."""
+        Tag.objects.bulk_create([row for row in self._unsaved if isinstance(row, Tag)])
+        for row in self._unsaved:
+            if not isinstance(row, Tag):
+                row.save()
 
     def _import_parsed(
         self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
     ) -> FileResult:
         self._remembered = []
+        self._unsaved = []
         try:
             with transaction.atomic():
                 result = self._write(path, source, parsed, notes)
@@ -243,22 +417,15 @@ class SeedImporter:
             elif isinstance(row, Section):
                 self.section_links.pop(row.name, None)  # only new sections are remembered
         self._remembered = []
+        self._unsaved = []
 
     def _write(
         self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
     ) -> FileResult:
         article = self.by_source.get(source)
         if article is not None:
-            if article.source_hash == parsed.content_hash:
-                return FileResult(path, Outcome.UNCHANGED, notes=notes)
-            if article.text_fingerprint() != article.import_fingerprint:
-                return FileResult(
-                    path,
-                    Outcome.KEPT,
-                    "the file changed, but an editor has changed the story since it was "
-                    "imported; the editor's version is kept",
-                    notes,
-                )
+            if result := self._unwritten_outcome(article, path, parsed, notes):
+                return result
             self._fill(article, parsed)
             self._save(article, parsed, comment=f"Updated from {source}", creating=False)
             self._remember(self.source_by_hash, parsed.content_hash, source)
@@ -300,14 +467,16 @@ class SeedImporter:
         An existing story is written only if it is still at the version read in this
         batch: an editor's save in between wins.
         """
+        authors = self._authors(parsed.bylines or self.options.author_names)
+        tags = self._tags(parsed)
         with services.article_revision(article=article, comment=comment):
+            self._save_unsaved()
             services.article_save(article=article, expected_version=article.version)
-            names = parsed.bylines or self.options.author_names
-            services.article_set_authors(article=article, authors=self._authors(names))
+            services.article_set_authors(article=article, authors=authors)
             if not creating:
                 TaggedArticle.objects.filter(content_object=article).delete()
             tagged = TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=article, tag=tag) for tag in self._tags(parsed)
+                TaggedArticle(content_object=article, tag=tag) for tag in tags
             )
             for item in tagged:
                 reversion.add_to_revision(item)
@@ -317,27 +486,27 @@ class SeedImporter:
         for name in names:
             author = self.authors.get(name.casefold())
             if author is None:
-                author = services.authors_by_name([name])[0]
+                slug = services.unique_slug(Author, name, fallback="author")
+                author = Author(name=name, slug=slug)
                 self._remember(self.authors, name.casefold(), author)
+                self._unsaved.append(author)
             authors.append(author)
         return authors
 
     def _tags(self, parsed: ParsedArticle) -> list[Tag]:
-        """The file's tags, places and known tag names its text mentions; new ones created."""
+        """The file's tags, places and known tag names its text mentions; new ones unsaved."""
         text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
         names = [*parsed.tags, *parsed.places, *find_mentions(text, self.tag_names)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
-        new = []
         for key, name in unique.items():
             if key not in self.tags:
                 tag = Tag(name=name, slug=self._free_tag_slug(name))
                 self._remember(self.tags, key, tag)
                 self.tag_slugs.add(tag.slug)
                 self.tag_names.append(name)
-                new.append(tag)
-        Tag.objects.bulk_create(new)
+                self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
 
     def _free_tag_slug(self, name: str) -> str:
@@ -364,10 +533,11 @@ class SeedImporter:
                         f"unknown section {parsed.section!r} "
                         "(create it in admin, or import with --create-sections)"
                     )
-                section = Section.objects.create(
+                section = Section(
                     name=parsed.section,
                     slug=services.unique_slug(Section, parsed.section, fallback="section"),
                 )
+                self._unsaved.append(section)
                 self._remember_new_section(section)
             return section
         if self.options.section is not None:
@@ -376,8 +546,7 @@ class SeedImporter:
             return self.sections[parsed.main_country.casefold()]
         section = self.sections.get(DEFAULT_SECTION_SLUG)
         if section is None:
-            section, _created = Section.objects.get_or_create(
-                slug=DEFAULT_SECTION_SLUG, defaults={"name": "News", "position": 0}
-            )
+            section = Section(slug=DEFAULT_SECTION_SLUG, name="News", position=0)
+            self._unsaved.append(section)
             self._remember_new_section(section)
         return section

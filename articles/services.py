@@ -27,20 +27,45 @@ SLUG_MAX_LENGTH = 80
 READER_VISIBLE_FIELDS = ["headline", "dek", "body", "dateline", "credit"]
 
 
+def slug_base(text: str, *, fallback: str = "story") -> str:
+    """The slug ``text`` asks for: cut at a word boundary when long, ``fallback`` when empty."""
+    full = slugify(text, allow_unicode=True)
+    base = full[:SLUG_MAX_LENGTH]
+    if len(full) > SLUG_MAX_LENGTH and "-" in base:
+        base = base.rsplit("-", 1)[0]
+    return base.strip("-") or fallback
+
+
 def unique_slug(model, text: str, *, exclude_pk: int | None = None, fallback: str = "story") -> str:
     """A slug made from ``text`` that no other row of ``model`` uses yet.
 
     Long text is cut at a word boundary; a taken slug gets ``-2``, ``-3`` and so on.
     """
-    full = slugify(text, allow_unicode=True)
-    base = full[:SLUG_MAX_LENGTH]
-    if len(full) > SLUG_MAX_LENGTH and "-" in base:
-        base = base.rsplit("-", 1)[0]
-    base = base.strip("-") or fallback
+    return _free_slug(model, slug_base(text, fallback=fallback), exclude_pk=exclude_pk)
+
+
+def unique_slugs(model, texts: Iterable[str], *, fallback: str = "story") -> list[str]:
+    """``unique_slug`` for many new rows at once, each slug different from the others.
+
+    One query for all of them; another only for each slug already taken.
+    """
+    bases = [slug_base(text, fallback=fallback) for text in texts]
+    taken = set(model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    slugs, used = [], set()
+    for base in bases:
+        slug = _free_slug(model, base, also_taken=used) if base in taken or base in used else base
+        slugs.append(slug)
+        used.add(slug)
+    return slugs
+
+
+def _free_slug(
+    model, base: str, *, exclude_pk: int | None = None, also_taken: Iterable[str] = ()
+) -> str:
     taken = model.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    taken = set(taken.values_list("slug", flat=True))
+    taken = set(taken.values_list("slug", flat=True)).union(also_taken)
     candidate, n = base, 1
     while candidate in taken:
         n += 1

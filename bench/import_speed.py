@@ -5,7 +5,8 @@
 Writes N seed files (about 600 words, a Title/Section/Tags/Byline header, 3 to 6 tags
 from a pool of 300) into a temporary folder, migrates a fresh SQLite database in a
 temporary file, imports the folder and prints files per second and the peak memory
-of the process. Run it again with ``--twice`` to also time a re-run that changes nothing.
+of the process (and of the process that parses files alongside it). Run it again
+with ``--twice`` to also time a re-run that changes nothing.
 """
 
 import argparse
@@ -131,10 +132,12 @@ def main() -> None:
         call_command("import_seeds", str(seeds), "--create-sections", verbosity=0)
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(
             f"{label}: {args.files} files in {elapsed:.1f} s = "
             f"{args.files / elapsed:,.0f} files/s; peak memory {peak / 1024:.0f} MB "
-            f"(was {before / 1024:.0f} MB before the import)"
+            f"(was {before / 1024:.0f} MB before the import; the parsing process "
+            f"{reader / 1024:.0f} MB)"
         )
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from articles import seeding, services
+from articles import seeding, story_batches
 from articles.management.commands import import_seeds
 from articles.models import Article
 
@@ -54,15 +54,15 @@ def test_a_file_that_disappears_after_listing_is_reported_and_the_others_importe
 
 
 def disk_fills_up_on(call_number: int, error: Exception):
-    """The search index write (the last of a story) fails on the ``call_number``-th story."""
-    original = services.search_index_update
+    """The search index write (the last of a batch's) fails on the ``call_number``-th batch."""
+    original = story_batches.search_index_update_many
     calls = []
 
-    def writing(article):
-        calls.append(article)
+    def writing(articles):
+        calls.append(articles)
         if len(calls) == call_number:
             raise error
-        original(article)
+        original(articles)
 
     return writing
 
@@ -78,18 +78,17 @@ def disk_fills_up_on(call_number: int, error: Exception):
 def test_a_full_disk_mid_batch_stops_with_nothing_half_written_and_a_rerun_completes(
     tmp_path, monkeypatch, error, message
 ):
-    paths = write_seed_files(tmp_path, 6)
-    monkeypatch.setattr(seeding, "TRANSACTION_SECONDS", 60)  # the six files in one transaction
-    monkeypatch.setattr(services, "search_index_update", disk_fills_up_on(4, error))
+    write_seed_files(tmp_path, 6)
+    monkeypatch.setattr(story_batches, "search_index_update_many", disk_fills_up_on(1, error))
 
     code, out, err = run(tmp_path)
 
     assert code == 1
-    assert "Import stopped: " in err
-    assert f"{paths[3]}: {message}" in err
+    assert "Import stopped: the database could not write the batch: " in err
+    assert message in err
     assert "Run the command again to import the rest." in err
     assert "0 files: 0 created" in out
-    assert Article.objects.count() == 0  # the three before it were in the same transaction
+    assert Article.objects.count() == 0  # the whole batch was one transaction
 
     monkeypatch.undo()
     code, out, _err = run(tmp_path)
@@ -102,9 +101,9 @@ def test_files_committed_before_the_disk_filled_up_stay_and_the_rerun_adds_the_r
     tmp_path, monkeypatch
 ):
     write_seed_files(tmp_path, 6)
-    monkeypatch.setattr(seeding, "TRANSACTION_SECONDS", 0)  # one transaction per file
+    monkeypatch.setattr(seeding, "BATCH_SIZE", 3)  # two batches, one transaction each
     full = OperationalError("database or disk is full")
-    monkeypatch.setattr(services, "search_index_update", disk_fills_up_on(4, full))
+    monkeypatch.setattr(story_batches, "search_index_update_many", disk_fills_up_on(2, full))
 
     code, out, err = run(tmp_path)
 

@@ -1,13 +1,17 @@
 """The import_seeds command: what an operator sees, and what lands in the database."""
 
 from datetime import UTC, datetime
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.utils import timezone
+from reversion.models import Revision
 
+from articles import search
 from articles.models import Article, Author, Section, Tag
 
 from .factories import ArticleFactory
@@ -197,10 +201,10 @@ def test_missing_path_is_reported(tmp_path):
 def test_a_failing_file_leaves_nothing_half_written(tmp_path, monkeypatch):
     write(tmp_path, "a.txt", HEADERED)
 
-    def explode(**kwargs):
+    def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("articles.services.article_set_authors", explode)
+    monkeypatch.setattr("articles.models.Byline.objects.bulk_create", explode)
     with pytest.raises(RuntimeError):
         run(tmp_path)
     assert not Article.objects.exists()
@@ -324,3 +328,87 @@ def test_story_language_comes_from_the_header_or_the_text(tmp_path):
         f"{(tmp_path / 'de.txt').as_posix()}": "de",
         f"{(tmp_path / 'ar.txt').as_posix()}": "ar",
     }
+
+
+def test_a_batch_that_cannot_be_written_at_once_is_written_file_by_file(tmp_path, monkeypatch):
+    """A database error in a batch's joint write costs only the file that causes it."""
+    for name in ("a", "b", "c"):
+        write(tmp_path, f"{name}.txt", f"Title: Story {name}\n\nOran – Report {name}.\n")
+    index = search.search_index_update_many
+
+    def refuse_story_b(articles):
+        articles = list(articles)
+        if any(article.headline == "Story b" for article in articles):
+            raise DatabaseError("index is full")
+        index(articles)
+
+    monkeypatch.setattr("articles.story_batches.search_index_update_many", refuse_story_b)
+    monkeypatch.setattr("articles.search.search_index_update_many", refuse_story_b)
+    code, out, err = run(tmp_path)
+    assert code == 1
+    assert "b.txt: skipped: database error, nothing written: index is full" in err
+    assert "3 files: 2 created" in out
+    assert sorted(Article.objects.values_list("headline", flat=True)) == ["Story a", "Story c"]
+    assert Revision.objects.count() == 2
+
+
+def test_a_slug_taken_while_the_batch_was_prepared_is_replaced(tmp_path, monkeypatch):
+    ArticleFactory(slug="taken")
+    write(tmp_path, "a.txt", "Storm hits the coast\n\nFirst report.\n")
+    write(tmp_path, "b.txt", "Floods in the south\n\nSecond report.\n")
+    monkeypatch.setattr(
+        "articles.services.unique_slugs", lambda model, texts: ["taken", "taken-too"]
+    )
+    code, out, err = run(tmp_path)
+    assert code == 0, err
+    assert "2 created" in out
+    assert set(Article.objects.values_list("slug", flat=True)) == {
+        "taken",
+        "storm-hits-the-coast",
+        "floods-in-the-south",
+    }
+
+
+def test_new_stories_are_written_a_batch_at_a_time(tmp_path, django_assert_max_num_queries):
+    for n in range(30):
+        write(
+            tmp_path, f"{n:02d}.txt", f"Title: Story {n}\nTags: Oran, Port\n\nOran – Report {n}.\n"
+        )
+    with django_assert_max_num_queries(40):
+        code, out, err = run(tmp_path)
+    assert code == 0, err
+    assert "30 created" in out
+    assert Revision.objects.count() == 30
+
+
+def test_a_run_of_several_batches_reports_every_file_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("articles.seeding.BATCH_SIZE", 2)
+    for n in range(5):
+        write(tmp_path, f"{n}.txt", f"Title: Story {n}\n\nOran – Report {n}.\n")
+    write(tmp_path, "5.txt", b"\x00\x01binary")
+    write(tmp_path, "6.txt", "Title: Story 0\n\nOran – Report 0.\n")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path), verbosity=2, stdout=out, stderr=err)
+    lines = out.getvalue().replace(f"{tmp_path.resolve()}/", "").splitlines()
+    assert lines[:6] == [
+        *(f"{n}.txt: created" for n in range(5)),
+        "6.txt: same text as 0.txt, not imported again",
+    ]
+    assert "5.txt: skipped: file looks binary, not text" in err.getvalue()
+    assert "7 files: 5 created, 0 updated, 0 unchanged, 0 kept, 1 duplicate, 1 skipped." in (
+        out.getvalue()
+    )
+
+
+def test_debug_mode_does_not_keep_every_query_of_a_long_import(tmp_path, settings, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr("articles.management.commands.import_seeds.PROGRESS_EVERY", 2)
+    settings.DEBUG = True
+    for n in range(4):
+        write(tmp_path, f"{n}.txt", f"Title: Story {n}\n\nOran – Report {n}.\n")
+    code, out, err = run(tmp_path)
+    assert code == 0, err
+    assert "4 created" in out
+    assert connection.queries == []

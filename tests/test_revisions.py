@@ -4,6 +4,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.core import serializers
 from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Revision, Version
@@ -304,3 +305,22 @@ def test_revisions_follow_byline_and_tags_models():
     byline, tagged = Byline.objects.get(article=article), TaggedArticle.objects.get()
     assert Version.objects.get_for_object(byline).count() == 1
     assert Version.objects.get_for_object(tagged).count() == 1
+
+
+def test_an_imported_revision_holds_what_reversion_would_record(tmp_path):
+    path = tmp_path / "games.txt"
+    path.write_text(IMPORTED)
+    call_command("import_seeds", str(path), verbosity=0)
+    article = Article.objects.get()
+    [created] = history(article)
+    rows = [article, *Byline.objects.filter(article=article)]
+    rows += TaggedArticle.objects.filter(content_object=article)
+    recorded = {
+        (version.content_type.model_class(), version.object_id): version
+        for version in created.version_set.all()
+    }
+    assert len(recorded) == len(rows)
+    for row in rows:
+        version = recorded[(type(row), str(row.pk))]
+        assert version.serialized_data == serializers.serialize("json", (row,))
+        assert version.object_repr == str(row)

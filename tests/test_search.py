@@ -405,3 +405,34 @@ def test_results_page_runs_a_fixed_number_of_queries(client):
     many = count_queries(client, URL, q="budget")
     assert few == many
     assert many <= 8
+
+
+def test_a_very_common_word_ranks_only_the_latest_matches(client, monkeypatch):
+    monkeypatch.setattr("articles.search.MATCH_LIMIT", 3)
+    start = timezone.now() - timedelta(days=30)
+    story("Harbour news", body="The harbour reopened.", published_at=start)
+    for n in range(1, 5):
+        story(
+            f"Story {n}",
+            body=f"Ships left the harbour, report {n}.",
+            published_at=start + timedelta(days=n),
+        )
+    story("Harbour, again", body="Harbour works.", published_at=start + timedelta(days=5))
+    response = client.get(URL, {"q": "harbour"})
+    assert (
+        "More than 3 stories found for “harbour”: the latest 3 are shown, best match first."
+        in response.text
+    )
+    # The headline match among the newest comes first; older stories are not listed.
+    assert found("harbour") == ["Harbour, again", "Story 4", "Story 3"]
+    assert "Page 1 of" not in response.text
+    assert client.get(URL, {"q": "harbour", "page": 2}).status_code == 404
+
+
+def test_a_word_found_in_fewer_stories_than_the_limit_is_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr("articles.search.MATCH_LIMIT", 3)
+    story("Dam opens", body="The dam holds water.")
+    story("Dam closes", body="The dam is shut.")
+    response = client.get(URL, {"q": "dam"})
+    assert "2 stories found for “dam”." in response.text
+    assert "More than" not in response.text

@@ -10,6 +10,7 @@ The services keep the index in step by calling ``search_index_update`` and
 ``search_index_remove`` on every write; ``rebuild_search_index`` starts it afresh.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +27,7 @@ from .sqlite import SqliteSearch
 from .text import highlight
 
 __all__ = [
+    "MATCH_LIMIT",
     "MAX_QUERY_LENGTH",
     "QueryError",
     "SearchHit",
@@ -35,9 +37,14 @@ __all__ = [
     "search",
     "search_index_remove",
     "search_index_update",
+    "search_index_update_many",
 ]
 
 REBUILD_BATCH = 500
+# A search reads at most this many stories: all that match, or the ones added last
+# when more match, best match first. Counting and ranking every story that mentions a common
+# word ("government") is what would make it slow on a large archive.
+MATCH_LIMIT = 1000
 
 
 def backend_for(connection):
@@ -60,7 +67,8 @@ class SearchResults:
     """The ranked hits of one search, read a page at a time.
 
     A sequence for Django's Paginator: ``count()`` runs one query, and each slice runs
-    a fixed number, however many stories match.
+    a fixed number, however many stories match. When more than ``MATCH_LIMIT`` stories
+    match, only the ``MATCH_LIMIT`` added last are counted and ranked (``is_truncated``).
     """
 
     def __init__(self, *, query: ParsedQuery, candidates, backend):
@@ -71,8 +79,13 @@ class SearchResults:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.backend.count(self.query, self.candidates)
-        return self._count
+            self._count = self.backend.count(self.query, self.candidates, limit=MATCH_LIMIT + 1)
+        return min(self._count, MATCH_LIMIT)
+
+    @property
+    def is_truncated(self) -> bool:
+        """More stories match than are counted and ranked."""
+        return self.count() < self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -85,7 +98,9 @@ class SearchResults:
             return []
         return [
             SearchHit(article=article, snippet=highlight(marked))
-            for article, marked in self.backend.hits(self.query, self.candidates, start, stop)
+            for article, marked in self.backend.hits(
+                self.query, self.candidates, start, stop, window=MATCH_LIMIT
+            )
         ]
 
 
@@ -96,7 +111,8 @@ def search(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> SearchResults:
-    """Published stories matching ``query``, best match first.
+    """Published stories matching ``query``, best match first (among the ``MATCH_LIMIT``
+    added last when more match).
 
     ``section`` includes its subsections; the dates are days in the newsroom's time
     zone, both included. Raises QueryError for a query with nothing to search for.
@@ -128,7 +144,12 @@ def _document(article: Article) -> Document:
 
 def search_index_update(article: Article) -> None:
     """Put the story's current text in the search index (replacing what was there)."""
-    _backend().index([_document(article)])
+    search_index_update_many([article])
+
+
+def search_index_update_many(articles: Iterable[Article]) -> None:
+    """``search_index_update`` for many stories, in one statement."""
+    _backend().index([_document(article) for article in articles])
 
 
 def search_index_remove(article_id: int) -> None:

@@ -99,13 +99,18 @@ class PostgresSearch:
             match |= Q(search_document__config=config, search_document__vector=tsquery)
         return candidates.filter(match), queries
 
-    def count(self, query: ParsedQuery, candidates: QuerySet) -> int:
+    def count(self, query: ParsedQuery, candidates: QuerySet, *, limit: int) -> int:
+        """How many candidates match, counting no further than ``limit``."""
         matching, _queries = self._matching(query, candidates)
-        return matching.count()
+        return matching.order_by()[:limit].count()
 
-    def hits(self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop``, best first."""
+    def hits(
+        self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
+    ) -> list:
+        """(story, marked snippet) for hits ``start`` to ``stop``, best first, among the
+        ``window`` matches added last."""
         matching, queries = self._matching(query, candidates)
+        latest = matching.order_by("-pk").values("pk")[:window]
         rank = Case(
             *(
                 When(
@@ -129,8 +134,10 @@ class PostgresSearch:
             output_field=TextField(),
         )
         # Rank narrow rows first; only the page's stories carry their text and snippet.
+        # The window's stories have matched already: rank them without matching again.
         ids = list(
-            matching.annotate(search_rank=rank)
+            candidates.filter(pk__in=latest)
+            .annotate(search_rank=rank)
             .order_by("-search_rank", "-published_at", "-pk")
             .values_list("pk", flat=True)[start:stop]
         )

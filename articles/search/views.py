@@ -34,5 +34,6 @@ def search_view(request):
             page_obj=page,
             hits=page.object_list,
             is_paginated=page.has_other_pages(),
+            truncated=results.is_truncated,
         )
     return TemplateResponse(request, "articles/search.html", context)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
 
+from django import db
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import dateparse
@@ -137,9 +138,13 @@ class Command(BaseCommand):
                     counts[result.outcome] += 1
                     if result.failed:
                         failures.append(result)
-                    if show_progress and total % PROGRESS_EVERY == 0:
-                        self.stdout.write(f"\r{total} files", ending="")
-                        self.stdout.flush()
+                    if total % PROGRESS_EVERY == 0:
+                        if settings.DEBUG:
+                            # Debug mode keeps every query's text; an import would pile them up.
+                            db.reset_queries()
+                        if show_progress:
+                            self.stdout.write(f"\r{total} files", ending="")
+                            self.stdout.flush()
         except (ImportStopped, KeyboardInterrupt) as exc:
             self.stdout.write("")
             self.report(counts, failures, total, dry_run=seed_options.dry_run)
