@@ -18,7 +18,11 @@ from ..languages import story_url
 from ..models import Article, Author, Correction, Image, Rendition, Section, Tag
 from ..templatetags.photos import FALLBACK_SRC_WIDTH
 
-SLUG_PATTERN = r"^[-\w]+$"
+# A slug: letters and digits of any script, "-" and "_"; no ASCII space, control or other
+# punctuation, nor U+FFFD (what undecodable bytes become). Written as code point ranges,
+# not \w or \s, whose meaning differs between the regular expressions of JSON Schema
+# (ASCII \w) and of the server (Unicode \w).
+SLUG_PATTERN = r"^[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\ufffd]+$"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 LANGUAGE_CODES = frozenset(code for code, _name in Article._meta.get_field("language").choices)
 
