@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from js_asset import Media
 from taggit.models import Tag as TaggitTag
 
@@ -213,7 +213,7 @@ class ArticleAdmin(SlugAdminMixin, StoryPreviewAdminMixin, VersionedArticleAdmin
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_staged", False):
-            return "Saved a pending change"
+            return gettext_noop("Saved a pending change")
         return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from reversion.models import Version
 
 from . import audit, front_cache, page_cache, roles
@@ -124,7 +125,9 @@ def article_save(
     if user is not None:
         _check_may_save(user, article, stored)
     with article_revision(
-        article=article, user=user, comment=comment or ("Created" if creating else "Changed")
+        article=article,
+        user=user,
+        comment=comment or (gettext_noop("Created") if creating else gettext_noop("Changed")),
     ):
         if not creating:
             if expected_version is None:
@@ -245,7 +248,7 @@ def article_publish(
     return article_save(
         article=article,
         user=user,
-        comment=comment or "Published",
+        comment=comment or gettext_noop("Published"),
         expected_version=expected_version,
     )
 
@@ -257,7 +260,9 @@ def article_unpublish(
     if user is not None and not roles.can_publish(user):
         raise PermissionDenied("Only editors can unpublish stories.")
     article.status = Article.Status.DRAFT
-    return article_save(article=article, user=user, comment=comment or "Returned to draft")
+    return article_save(
+        article=article, user=user, comment=comment or gettext_noop("Returned to draft")
+    )
 
 
 def article_submit_for_review(
@@ -269,7 +274,9 @@ def article_submit_for_review(
     if article.status != Article.Status.DRAFT:
         raise ValueError("Only drafts can be submitted for review.")
     article.status = Article.Status.REVIEW
-    return article_save(article=article, user=user, comment=comment or "Submitted for review")
+    return article_save(
+        article=article, user=user, comment=comment or gettext_noop("Submitted for review")
+    )
 
 
 # Restoring old text never publishes, unpublishes or reschedules a story, nor changes the
@@ -332,7 +339,7 @@ def article_delete(*, article: Article, user: AbstractBaseUser | None = None) ->
     any revision block: a revision only records rows that still exist when it closes.
     """
     with transaction.atomic():
-        with article_revision(article=article, user=user, comment="Deleted"):
+        with article_revision(article=article, user=user, comment=gettext_noop("Deleted")):
             article.refresh_from_db()
         audit.record(
             action=audit.Action.DELETE,
@@ -364,7 +371,7 @@ def article_set_authors(
     *, article: Article, authors: Iterable[Author], user: AbstractBaseUser | None = None
 ) -> None:
     """Replace the byline of ``article`` with ``authors``, in that order."""
-    with article_revision(article=article, user=user, comment="Changed the byline"):
+    with article_revision(article=article, user=user, comment=gettext_noop("Changed the byline")):
         article.bylines.all().delete()
         bylines = Byline.objects.bulk_create(
             Byline(article=article, author=author, position=position)

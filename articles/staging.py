@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import audit, page_cache, roles, services
 from .models import Article, StagedEdit
@@ -61,7 +62,9 @@ def staged_edit_publish(*, staged: StagedEdit, user: AbstractBaseUser | None) ->
         article = Article.objects.select_for_update().get(pk=staged.article_id)
         for name in StagedEdit.STAGED_FIELDS:
             setattr(article, name, getattr(staged, name))
-        services.article_save(article=article, user=user, comment="Published pending change")
+        services.article_save(
+            article=article, user=user, comment=gettext_noop("Published pending change")
+        )
         audit.record(action=audit.Action.PENDING_PUBLISH, user=user, obj=article)
         staged.delete()
     page_cache.content_changed_on_commit()

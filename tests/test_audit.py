@@ -265,6 +265,15 @@ def test_editors_read_the_log_filter_and_search_it(client, desk, draft):
     assert by_actor.status_code == 200 and "Budget vote" in by_actor.text
 
 
+def test_the_log_speaks_the_editor_s_language(client, desk, draft):
+    services.article_publish(article=draft, user=desk)
+    client.force_login(desk)
+    french = client.get(CHANGELIST, headers={"Accept-Language": "fr"}).text
+    assert "Journal d’audit" in french and "A publié un article" in french
+    arabic = client.get(CHANGELIST, headers={"Accept-Language": "ar"}).text
+    assert "سجل التدقيق" in arabic and "نشر مقالًا" in arabic
+
+
 def test_nobody_adds_changes_or_deletes_events(client, editor, draft):
     services.article_publish(article=draft, user=editor)
     event = only_event(Action.PUBLISH)

@@ -341,3 +341,22 @@ def test_admin_actions_and_messages_are_translated(editor_client):
     )
     assert "Publier les articles sélectionnés" in response.text
     assert "1 article publié." in response.text
+
+
+def test_story_history_names_each_save_in_the_editor_s_language(editor_client, editor):
+    story = ArticleFactory(draft=True)
+    services.article_publish(article=story, user=editor)
+    url = reverse("admin:articles_article_history", args=[story.pk])
+    assert "<td>Published</td>" in editor_client.get(url).text
+    french = editor_client.get(url, headers={"Accept-Language": "fr"}).text
+    assert "<td>Publié</td>" in french
+    arabic = editor_client.get(url, headers={"Accept-Language": "ar"}).text
+    assert "<td>منشور</td>" in arabic
+
+
+def test_the_pager_speaks_the_reader_s_language(client, settings):
+    ArticleFactory.create_batch(settings.NEWSROOM_PAGE_SIZE + 1)
+    french = client.get("/fr/latest/", {"page": 2}).text
+    assert "<span>Page 2</span>" in french and "Articles plus récents" in french
+    arabic = client.get("/ar/latest/", {"page": 2}).text
+    assert "<span>الصفحة 2</span>" in arabic

@@ -56,6 +56,21 @@ def test_the_nth_failure_locks_the_name_at_that_address(client, desk):
     assert log_in(client, "desk", PASSWORD).status_code == 429
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Trop de tentatives de connexion", "Réessayez dans 15 minutes."]),
+        ("ar", ["محاولات كثيرة لتسجيل الدخول", "حاول مجددًا بعد 15 دقيقة."]),
+    ],
+)
+def test_the_lockout_page_speaks_the_editor_s_language(client, desk, language, words):
+    for _attempt in range(3):
+        locked = log_in(client, "desk", "wrong", headers={"Accept-Language": language})
+    assert locked.status_code == 429
+    for text in words:
+        assert text in locked.text
+
+
 def test_the_same_editor_still_gets_in_from_another_address(client, desk):
     for _attempt in range(3):
         log_in(client, "desk", "wrong", address="198.51.100.66")

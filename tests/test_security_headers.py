@@ -36,7 +36,11 @@ def server_error(request):
     raise RuntimeError("a view that fails")
 
 
-urlpatterns = [path("test-server-error/", server_error), *newsroom.urls.urlpatterns]
+urlpatterns = [
+    path("test-server-error/", server_error),
+    path("ar/test-server-error/", server_error),
+    *newsroom.urls.urlpatterns,
+]
 
 SECURITY_SETTINGS = [
     "SECURE_HSTS_SECONDS",
@@ -232,6 +236,13 @@ def test_server_error(secure_client):
     response = secure_client.get("/test-server-error/")
     assert_public_page(response, status=500)
     assert "Something went wrong" in response.text
+
+
+def test_server_error_speaks_the_reader_s_language(secure_client):
+    response = secure_client.get("/ar/test-server-error/")
+    assert response.status_code == 500
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert "حدث خطأ ما من جهتنا" in response.text and 'href="/"' in response.text
 
 
 def test_permanent_redirect(secure_client, story, editor):
