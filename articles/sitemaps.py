@@ -39,10 +39,10 @@ class StorySitemap(Sitemap):
         return (
             Article.objects.published()
             .only("slug", "published_at", "revised_at", "language", "translation_of")
+            # A hint read from the translation_of index alone; get_urls() keeps the
+            # published translations only.
             .annotate(
-                has_translations=Exists(
-                    Article.objects.published().filter(translation_of=OuterRef("pk"))
-                )
+                has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk")))
             )
             .order_by("published_at", "pk")
         )
@@ -69,12 +69,11 @@ class StorySitemap(Sitemap):
                 members[story.translation_group_id].append(story)
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
+            group = members.get(url["item"].translation_group_id, [])
             url["alternates"] = [
-                {
-                    "lang_code": story.language,
-                    "location": f"{origin}{story_url(story)}",
-                }
-                for story in members.get(url["item"].translation_group_id, [])
+                {"lang_code": story.language, "location": f"{origin}{story_url(story)}"}
+                for story in group
+                if len(group) > 1
             ]
         return urls
 

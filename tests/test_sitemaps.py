@@ -278,6 +278,16 @@ def test_story_sitemap_names_each_story_s_published_translations(client):
     assert entries == {absolute(alone): [], absolute(original): pair, pair[1][1]: pair}
 
 
+def test_a_story_whose_translations_are_all_unpublished_names_no_alternates(client):
+    original = ArticleFactory(slug="gas-talks", published_at=NOW - timedelta(days=1))
+    ArticleFactory(language="fr", translation_of=original, draft=True)
+    root = get_xml(client, sitemap("stories"))
+    assert [url.findtext("s:loc", namespaces=NS) for url in root.findall("s:url", NS)] == [
+        absolute(original)
+    ]
+    assert list(root.iter("{http://www.w3.org/1999/xhtml}link")) == []
+
+
 def test_story_sitemap_queries_do_not_grow_with_translations(client):
     for n in range(3):
         ArticleFactory(published_at=NOW - timedelta(hours=n + 1))
