@@ -49,12 +49,36 @@ def record(
 
     ``actor_name`` overrides the account's name, as for a failed login (the name typed).
     """
+    event = unsaved_event(
+        action=action,
+        user=user,
+        obj=obj,
+        label=label,
+        details=details,
+        actor_name=actor_name,
+        request=request,
+    )
+    event.save()
+    return event
+
+
+def unsaved_event(
+    *,
+    action: str,
+    user: AbstractBaseUser | None = None,
+    obj: models.Model | None = None,
+    label: str = "",
+    details: dict | None = None,
+    actor_name: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """The event ``record`` would write, unsaved: for writing many at once."""
     request = request or _current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         actor=user,
         actor_name=(actor_name or (user.get_username() if user is not None else ""))[:150],

@@ -25,8 +25,8 @@ from reversion.revisions import (
     pre_revision_commit,
 )
 
-from . import page_cache
-from .models import Article, ArticleRedirect, Author, Byline, Tag, TaggedArticle
+from . import audit, page_cache
+from .models import Article, ArticleRedirect, AuditEvent, Author, Byline, Tag, TaggedArticle
 from .search import search_index_update_many
 
 
@@ -67,7 +67,23 @@ def stories_create(*, stories: Sequence[NewStory]) -> None:
         for story, story_bylines, story_tagged in zip(stories, bylines, tagged, strict=True)
     )
     search_index_update_many(story.article for story in stories)
+    AuditEvent.objects.bulk_create(_going_live_events(stories))
     page_cache.content_changed_on_commit()
+
+
+def _going_live_events(stories: Sequence[NewStory]) -> list[AuditEvent]:
+    """A "published" or "scheduled" audit event for each story that goes out, as a save
+    through ``services.article_save`` would record."""
+    now = timezone.now()
+    return [
+        audit.unsaved_event(
+            action=audit.Action.SCHEDULE if article.published_at > now else audit.Action.PUBLISH,
+            obj=article,
+            details={"published_at": article.published_at.isoformat()},
+        )
+        for article in (story.article for story in stories)
+        if article.status == Article.Status.PUBLISHED
+    ]
 
 
 def revisions_create(revisions: Iterable[tuple[str, list]]) -> None:

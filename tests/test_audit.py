@@ -1,9 +1,11 @@
 """The audit log: every editorial action, permission change and login leaves one event."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -19,6 +21,7 @@ from .factories import (
     saved_story,
     user_in_group,
 )
+from .seed_files import write_seed_files
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +69,17 @@ def test_scheduling_and_rescheduling_are_recorded_as_such(desk, draft):
     assert scheduled.details == {"published_at": first.isoformat()}
     assert rescheduled.details["previously"] == first.isoformat()
     assert not events(Action.PUBLISH)
+
+
+def test_an_import_records_each_story_it_puts_out(db, tmp_path):
+    write_seed_files(tmp_path / "new", 3)
+    call_command("import_seeds", str(tmp_path / "new"), "--create-sections", stdout=StringIO())
+    published = events(AuditEvent.Action.PUBLISH)
+    assert sorted(event.object_label for event in published) == sorted(
+        Article.objects.values_list("headline", flat=True)
+    )
+    assert {event.actor_name for event in published} == {""}  # the import, no account
+    assert all(event.details["published_at"] for event in published)
 
 
 def test_taking_a_story_off_the_site_is_recorded(desk, draft):
