@@ -35,29 +35,9 @@ class AuditContextMiddleware:
             _current_request.reset(token)
 
 
-def record(
-    *,
-    action: str,
-    user: AbstractBaseUser | None = None,
-    obj: models.Model | None = None,
-    label: str = "",
-    details: dict | None = None,
-    actor_name: str = "",
-    request: HttpRequest | None = None,
-) -> AuditEvent:
-    """Write one audit event; ``obj`` names what it was done to (its label defaults to str).
-
-    ``actor_name`` overrides the account's name, as for a failed login (the name typed).
-    """
-    event = unsaved_event(
-        action=action,
-        user=user,
-        obj=obj,
-        label=label,
-        details=details,
-        actor_name=actor_name,
-        request=request,
-    )
+def record(**fields) -> AuditEvent:
+    """Write one audit event: ``unsaved_event(**fields)``, saved."""
+    event = unsaved_event(**fields)
     event.save()
     return event
 
@@ -72,7 +52,11 @@ def unsaved_event(
     actor_name: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """The event ``record`` would write, unsaved: for writing many at once."""
+    """One audit event, unsaved (``record`` saves it; a bulk write takes many).
+
+    ``obj`` names what it was done to (its label defaults to str); ``actor_name``
+    overrides the account's name, as for a failed login (the name typed).
+    """
     request = request or _current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
