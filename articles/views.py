@@ -14,18 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .cards import story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import Article, ArticleRedirect, Author, Correction, PreviewLink, Section, Tag
 from .pagination import StoryPaginator
+from .periods import years_with_stories
 
 HOME_LATEST_COUNT = 12
 # Any language a story may be written in can filter a list.
 STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 
-def story_cards(ids):
-    """The stories with these ids (from a ``published()`` list), ready for story cards."""
-    return Article.objects.for_cards().filter(pk__in=ids)
+def cards_by_id(ids):
+    """Cards of the stories with these ids (from a ``published()`` list), in list order."""
+    return story_cards(Article.objects.for_cards().filter(pk__in=ids))
 
 
 class HomeView(TemplateView):
@@ -43,10 +45,10 @@ class HomeView(TemplateView):
                 .values("pk")[:1]
             )
         ).values("newest")
-        section_leads = story_cards(newest_per_section)
+        section_leads = Article.objects.for_cards().filter(pk__in=newest_per_section)
         return super().get_context_data(
-            latest=latest,
-            section_leads=section_leads.order_by("section__position", "section__name"),
+            latest=story_cards(latest),
+            section_leads=story_cards(section_leads.order_by("section__position", "section__name")),
             page_meta=metadata.home_page(self.request),
             **kwargs,
         )
@@ -119,7 +121,7 @@ class StoryListView(ListMetadataMixin, ListView):
         return queryset
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return StoryPaginator(queryset, per_page, cards=story_cards)
+        return StoryPaginator(queryset, per_page, cards=cards_by_id)
 
     def get_query(self):
         language = self.story_language()
@@ -165,7 +167,7 @@ class LatestView(StoryListView):
         return reverse("articles:latest")
 
     def get_context_data(self, **kwargs):
-        years = Article.objects.published().datetimes("published_at", "year", order="DESC")
+        years = years_with_stories(Article.objects.published())
         return super().get_context_data(archive_years=years, **kwargs)
 
 
