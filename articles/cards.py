@@ -3,7 +3,7 @@
 A list page shows twenty cards. Working out each card's address, date, byline and
 language in the template (filters, includes, loops over prefetched rows) cost about a
 quarter of a millisecond a card; a ``StoryCard`` holds the finished values, so
-``includes/story_card.html`` only prints them. Dates are written once per day and
+``includes/story_cards.html`` only prints them. Dates are written once per day and
 interface language.
 """
 

@@ -6,11 +6,11 @@ from ..cards import card
 register = template.Library()
 
 
-@register.inclusion_tag("includes/story_card.html")
+@register.inclusion_tag("includes/story_cards.html")
 def story_card(article, level=2):
     """The card of one story read with its bylines prefetched, such as a related story.
 
     Lists build their cards in one pass instead (``articles.cards.story_cards``).
     """
     authors = [author.name for author in article.byline_authors]
-    return {"card": card(article, authors, get_language()), "level": level}
+    return {"cards": [card(article, authors, get_language())], "level": level}
