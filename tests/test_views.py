@@ -234,6 +234,32 @@ def test_deep_pages_run_as_many_queries_as_the_first(client, section, author, pa
     assert count_queries(client, url, page=6) == count_queries(client, url) == LIST_QUERIES[page]
 
 
+@pytest.mark.parametrize("page", ["tag", "author"])
+def test_tags_and_authors_on_many_stories_list_the_same_stories(
+    client, section, author, page, monkeypatch
+):
+    """Read by walking the whole list (a common tag) or from the tag's own stories."""
+    monkeypatch.setattr("articles.views.StoryListView.paginate_by", 2)
+    make_stories(5, section, author)
+    ArticleFactory(section=section, authors=[author], tags=["Oil"], draft=True)
+    ArticleFactory(section=section, authors=[AuthorFactory()], tags=["Gas"])
+    url = list_urls(section, author)[page]
+
+    def pages():
+        return [
+            [card.headline for card in client.get(url, {"page": n}).context["articles"]]
+            for n in (1, 2, 3)
+        ]
+
+    few = pages()
+    assert [len(headlines) for headlines in few] == [2, 2, 1]
+    assert client.get(url, {"page": 4}).status_code == 404
+    monkeypatch.setattr("articles.views.COMMON_LINKS", 3)
+    assert pages() == few
+    assert client.get(url, {"page": 4}).status_code == 404
+    assert count_queries(client, url, page=2) == LIST_QUERIES[page]
+
+
 @pytest.mark.parametrize("page", ["home", "latest", "section", "tag", "author"])
 def test_list_pages_with_photos_run_a_fixed_number_of_queries(
     client, section, author, page, monkeypatch
