@@ -10,12 +10,12 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import dates
 
+from .addresses import address
 from .models import Article
 from .pagination import StoryPaginator
 from .periods import periods_with_stories
@@ -28,24 +28,24 @@ class Period(NamedTuple):
 
 
 def year_step(day: date) -> Period:
-    return Period(
-        date_format(day, "Y"), reverse("articles:archive-year", kwargs={"year": day.year})
-    )
+    return Period(date_format(day, "Y"), address("articles:archive-year", year=day.year))
 
 
 def month_step(day: date) -> Period:
     return Period(
         date_format(day, "YEAR_MONTH_FORMAT"),
-        reverse("articles:archive-month", kwargs={"year": day.year, "month": f"{day.month:02d}"}),
+        address("articles:archive-month", year=day.year, month=f"{day.month:02d}"),
     )
 
 
 def day_step(day: date) -> Period:
     return Period(
         date_format(day, "DATE_FORMAT"),
-        reverse(
+        address(
             "articles:archive-day",
-            kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
+            year=day.year,
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
         ),
     )
 
