@@ -94,10 +94,7 @@ class ArchiveMixin(ListMetadataMixin):
         # make the database scan the archive's stories for each sub-period.
         date_list = periods_with_stories(self.get_queryset(), starts, end)
         if not date_list:
-            raise Http404(
-                _("No %(verbose_name_plural)s available")
-                % {"verbose_name_plural": Article._meta.verbose_name_plural}
-            )
+            raise Http404(_("No stories here yet."))
         return date_list
 
     def sub_period_bounds(self) -> tuple[list[date], date]:
