@@ -4,18 +4,22 @@ Days run in the newsroom's time zone (``TIME_ZONE``), as story addresses do. A d
 does not exist, a period still to come or without stories, and a bad page number give 404.
 """
 
+from calendar import monthrange
 from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
-from django.urls import reverse
+from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import dates
 
+from .addresses import address
 from .models import Article
-from .views import ListMetadataMixin
+from .pagination import StoryPaginator
+from .periods import periods_with_stories
+from .views import ListMetadataMixin, cards_by_id
 
 
 class Period(NamedTuple):
@@ -24,24 +28,24 @@ class Period(NamedTuple):
 
 
 def year_step(day: date) -> Period:
-    return Period(
-        date_format(day, "Y"), reverse("articles:archive-year", kwargs={"year": day.year})
-    )
+    return Period(date_format(day, "Y"), address("articles:archive-year", year=day.year))
 
 
 def month_step(day: date) -> Period:
     return Period(
         date_format(day, "YEAR_MONTH_FORMAT"),
-        reverse("articles:archive-month", kwargs={"year": day.year, "month": f"{day.month:02d}"}),
+        address("articles:archive-month", year=day.year, month=f"{day.month:02d}"),
     )
 
 
 def day_step(day: date) -> Period:
     return Period(
         date_format(day, "DATE_FORMAT"),
-        reverse(
+        address(
             "articles:archive-day",
-            kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
+            year=day.year,
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
         ),
     )
 
@@ -69,15 +73,33 @@ class ArchiveMixin(ListMetadataMixin):
     day_format = "%d"
 
     def get_queryset(self):
-        # Also used to find the periods before and after, which need no related rows.
-        return Article.objects.published()
+        # Also used to find the periods before and after, which need the time alone; the
+        # page's cards are read by id (``StoryPaginator``).
+        return Article.objects.published().only("published_at")
 
     def get_dated_items(self):
         date_list, articles, extra = super().get_dated_items()
         self.start = extra[self.period]
         self.previous_start = extra[f"previous_{self.period}"]
         self.next_start = extra[f"next_{self.period}"]
-        return date_list, articles.for_cards(), extra
+        return date_list, articles, extra
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return StoryPaginator(queryset, per_page, cards=cards_by_id)
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The sub-periods holding stories, asked of the list index (``articles.periods``)."""
+        starts, end = self.sub_period_bounds()
+        # Probed on the whole list: a second range on the time (the archive's own) would
+        # make the database scan the archive's stories for each sub-period.
+        date_list = periods_with_stories(self.get_queryset(), starts, end)
+        if not date_list:
+            raise Http404(_("No stories here yet."))
+        return date_list
+
+    def sub_period_bounds(self) -> tuple[list[date], date]:
+        """The first days of the sub-periods this archive lists, and the day after them."""
+        raise NotImplementedError
 
     def step(self, start: date | None) -> Period | None:
         return self.steps[-1](start) if start else None
@@ -115,6 +137,10 @@ class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
     def get_description(self):
         return _("Stories published in %(year)s.") % {"year": self.get_heading()}
 
+    def sub_period_bounds(self):
+        year = int(self.get_year())
+        return [date(year, month, 1) for month in range(1, 13)], date(year + 1, 1, 1)
+
 
 class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     period = "month"
@@ -125,6 +151,12 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
 
     def get_description(self):
         return _("Stories published in %(month)s.") % {"month": self.get_heading()}
+
+    def sub_period_bounds(self):
+        year, month = int(self.get_year()), int(self.get_month())
+        days = monthrange(year, month)[1]
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return [date(year, month, day) for day in range(1, days + 1)], following
 
 
 class DayArchiveView(ArchiveMixin, dates.DayArchiveView):

@@ -27,9 +27,9 @@ MAX_PAGE = 1_000_000
 class StoryPaginator(Paginator):
     """Pages of ``object_list`` (published stories), each shown as ``cards(ids)``.
 
-    ``cards`` turns a subquery of story ids into the queryset the page renders, ordered
-    as the list is. Only numbers past the last page with stories are unknown: they answer
-    EmptyPage (a 404 in list views).
+    ``cards`` turns a subquery of story ids into what the page shows of those stories
+    (``articles.cards.StoryCard``), in list order. Only numbers past the last page with
+    stories are unknown: they answer EmptyPage (a 404 in list views).
     """
 
     def __init__(self, object_list, per_page, *, cards, **kwargs):
