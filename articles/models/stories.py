@@ -280,26 +280,34 @@ def _ranked_by_shared_tags(
     connection = connections[using]
     links = connection.ops.quote_name(TaggedArticle._meta.db_table)
     stories = connection.ops.quote_name(Article._meta.db_table)
-    newest = " UNION ALL ".join(
+    newest = " UNION ".join(
         f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
         " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
         f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
         for n in range(len(tag_ids))
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [*tag_ids]
+    params = []
     for tag_id in tag_ids:
         params += [tag_id, now, article.pk, RELATED_PER_TAG]
+    # Each candidate's shared tags and publication time are read from indexes, one
+    # candidate at a time: never by reading every link of a common tag, nor every story.
+    shared = (
+        f"SELECT COUNT(*) FROM {links} link"
+        " WHERE link.content_object_id = candidate.content_object_id"
+        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
+    )
+    published = (
+        f"SELECT story.published_at FROM {stories} story"
+        " WHERE story.id = candidate.content_object_id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT link.content_object_id FROM {links} link"
-            f" JOIN {stories} story ON story.id = link.content_object_id"
-            f" WHERE link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
-            f" AND link.content_object_id IN ({newest})"
-            " GROUP BY link.content_object_id"
-            " ORDER BY COUNT(*) DESC, MAX(story.published_at) DESC, link.content_object_id DESC"
+            f"SELECT candidate.content_object_id, ({shared}) AS shared,"
+            f" ({published}) AS published FROM ({newest}) candidate"
+            " ORDER BY shared DESC, published DESC, candidate.content_object_id DESC"
             " LIMIT %s",
-            [*params, limit],
+            [*tag_ids, *params, limit],
         )
         return [row[0] for row in cursor.fetchall()]
 
