@@ -32,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from . import page_cache
-from .models import Image, Rendition, Section
+from .models import Image, Rendition, Section, TaggedArticle
 from .search import rebuild_search_index
 
 FORMAT = "newsroom-archive"
@@ -391,6 +391,8 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
                     _load(archive, label, manifest["data"][label])
                 _reset_sequences(using)
                 rebuild_search_index()
+                # Archives made before tag links carried it hold no ``live_from``.
+                TaggedArticle.objects.refresh_live_from()
                 _write_media(archive, manifest, written)
                 page_cache.content_changed_on_commit()
         except BaseException:

@@ -156,7 +156,7 @@ def section_trail(section: Section) -> Trail:
 def story_page(
     request: HttpRequest, article: Article, translations: Sequence[Article] = ()
 ) -> PageMeta:
-    """Needs ``story_queryset()``'s prefetches: bylines, tags, photo, corrections.
+    """Needs the story as ``views.render_story`` reads it: bylines, tags, photo, corrections.
 
     The story's address is the one under its own language (``/fr/...`` for a French
     story); ``translations`` are its published translations.

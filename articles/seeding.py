@@ -476,7 +476,8 @@ class SeedImporter:
             if not creating:
                 TaggedArticle.objects.filter(content_object=article).delete()
             tagged = TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=article, tag=tag) for tag in tags
+                TaggedArticle(content_object=article, tag=tag, live_from=article.live_from)
+                for tag in tags
             )
             for item in tagged:
                 reversion.add_to_revision(item)

@@ -55,7 +55,10 @@ def stories_create(*, stories: Sequence[NewStory]) -> None:
         for story in stories
     ]
     tagged = [
-        [TaggedArticle(content_object=story.article, tag=tag) for tag in dict.fromkeys(story.tags)]
+        [
+            TaggedArticle(content_object=story.article, tag=tag, live_from=story.article.live_from)
+            for tag in dict.fromkeys(story.tags)
+        ]
         for story in stories
     ]
     Byline.objects.bulk_create([byline for rows in bylines for byline in rows])

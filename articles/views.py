@@ -289,11 +289,16 @@ class AuthorView(StoryListView):
 
 
 def story_queryset():
-    """Everything a story page shows, corrections included, in a fixed number of queries."""
+    """The story of a story page with its section, photo, tags and corrections, and
+    whether other stories translate it, in a fixed number of queries.
+
+    ``render_story`` reads its bylines (and its photo's sizes) together with those of its
+    related stories.
+    """
     return (
-        Article.objects.with_related()
-        .select_related("section__parent")
-        .prefetch_related("corrections")
+        Article.objects.select_related("section__parent", "lead_photo")
+        .prefetch_related("tags", "corrections")
+        .annotate(has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))))
     )
 
 
@@ -321,10 +326,14 @@ def translation_links(translations) -> list[LanguageLink]:
 def render_story(request, article, *, preview=False, share_link=None):
     """The story page exactly as readers see it; a preview is marked and kept private.
 
-    The public page, the admin's Preview button and share links all render through here.
-    Only published translations are linked, even from a preview.
+    ``article`` comes from ``story_queryset()``. The public page, the admin's Preview
+    button and share links all render through here. Only published translations are
+    linked, even from a preview.
     """
-    translations = list(Article.objects.published().translations_of(article))
+    related = Article.objects.published().related_to(article, together_with=[article])
+    translations = []
+    if article.translation_of_id is not None or article.has_translations:
+        translations = list(Article.objects.published().translations_of(article))
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
@@ -335,7 +344,7 @@ def render_story(request, article, *, preview=False, share_link=None):
             "share_link": share_link,
             "page_meta": metadata.story_page(request, article, translations),
             "translations": translation_links(translations),
-            "related": Article.objects.published().related_to(article),
+            "related": related,
         },
     )
     return keep_private(response) if preview else response

@@ -171,7 +171,10 @@ def generate(count: int, *, start: int) -> None:
                 wanted = rng.randint(3, 6)
                 while len(picked) < wanted:
                     picked.add(rng.choices(tags, cum_weights=tag_weights)[0].pk)
-                tagged += [TaggedArticle(content_object=story, tag_id=pk) for pk in picked]
+                tagged += [
+                    TaggedArticle(content_object=story, tag_id=pk, live_from=story.live_from)
+                    for pk in picked
+                ]
                 for position, author in enumerate(rng.sample(authors, rng.choice([1, 1, 1, 2]))):
                     bylines.append(Byline(article=story, author=author, position=position))
             TaggedArticle.objects.bulk_create(tagged)

@@ -220,11 +220,14 @@ def test_a_story_without_translations_links_none(client, section):
 def test_translation_links_cost_the_same_queries_however_many(client, section):
     alone = ArticleFactory(section=section)
     original = ArticleFactory(section=section)
-    for code in ["fr", "ar", "es", "de"]:
+    french = ArticleFactory(section=section, language="fr", translation_of=original)
+    one = count_queries(client, original.get_absolute_url())
+    for code in ["ar", "es", "de"]:
         ArticleFactory(section=section, language=code, translation_of=original)
-    assert count_queries(client, original.get_absolute_url()) == count_queries(
-        client, alone.get_absolute_url()
-    )
+    assert count_queries(client, original.get_absolute_url()) == one
+    assert count_queries(client, french.get_absolute_url()) == one
+    # A story no other translates, and which translates none, does not ask.
+    assert count_queries(client, alone.get_absolute_url()) == one - 1
 
 
 def test_a_story_cannot_translate_itself_or_a_translation(translated):

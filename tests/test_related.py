@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, stories
 
 from .factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from .queries import count_queries
@@ -144,8 +146,10 @@ def add_related_stories(count, section, tags, photos):
 def test_related_stories_take_a_fixed_number_of_queries(
     story, section, photos, django_assert_num_queries
 ):
+    # As on the story page, the story's tags are already read.
+    story = Article.objects.prefetch_related("tags").get(pk=story.pk)
     add_related_stories(2, section, ["Gas"], photos)
-    expected = 4 if photos else 3  # ranked, section's newest, bylines (and photos)
+    expected = 4 if photos else 3  # ranked, stories, bylines (and photos)
     with django_assert_num_queries(expected):
         assert len(Article.objects.published().related_to(story)) == 2
     add_related_stories(12, section, ["Gas", "Oil", "Algeria"], photos)
@@ -171,3 +175,66 @@ def test_story_page_runs_a_fixed_number_of_queries_as_content_grows(client, sect
     add_related_stories(15, section, ["Gas", "Tag 3", "Tag 7"], photos)
     assert count_queries(client, many_tags.get_absolute_url()) == few
     assert count_queries(client, few_tags.get_absolute_url()) == few
+
+
+@pytest.fixture
+def neighbour(story):
+    return ArticleFactory(headline="Neighbour", tags=["Gas", "Oil"], published_at=hours_ago(5))
+
+
+@pytest.mark.parametrize("change", ["unpublish", "delete", "schedule", "embargo"])
+def test_a_story_taken_off_the_site_leaves_related_lists_at_once(
+    client, settings, story, neighbour, change, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    assert "Neighbour" in client.get(story.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "unpublish":
+            services.article_unpublish(article=neighbour)
+        elif change == "delete":
+            services.article_delete(article=neighbour)
+        elif change == "schedule":
+            services.article_publish(article=neighbour, at=timezone.now() + timedelta(hours=2))
+        else:
+            neighbour.embargo_until = timezone.now() + timedelta(hours=2)
+            services.article_save(article=neighbour)
+    assert "Neighbour" not in client.get(story.get_absolute_url()).text
+    assert related_headlines(story) == []
+
+
+def test_a_scheduled_story_joins_related_lists_when_its_time_comes(story):
+    ArticleFactory(headline="Tomorrow", tags=["Gas"], published_at=timezone.now() + timedelta(1))
+    ArticleFactory(headline="Lifted", tags=["Oil"], embargo_until=timezone.now() + timedelta(2))
+    assert related_headlines(story) == []
+    with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
+        assert related_headlines(story) == ["Tomorrow"]
+    with time_machine.travel(timezone.now() + timedelta(days=2, hours=1)):
+        assert related_headlines(story) == ["Tomorrow", "Lifted"]
+
+
+def test_a_story_published_again_comes_back(story, neighbour):
+    services.article_unpublish(article=neighbour)
+    assert related_headlines(story) == []
+    services.article_publish(article=neighbour)
+    assert related_headlines(story) == ["Neighbour"]
+
+
+def test_tag_links_that_disagree_with_their_story_never_show_it(story, neighbour):
+    # Links written by hand, around the services: the story itself still decides.
+    Article.objects.filter(pk=neighbour.pk).update(status=Article.Status.DRAFT)
+    assert related_headlines(story) == []
+
+
+def test_only_each_tag_s_newest_stories_are_ranked(story, monkeypatch):
+    monkeypatch.setattr(stories, "RELATED_PER_TAG", 3)
+    ArticleFactory(
+        headline="Old, three shared", tags=["Gas", "Oil", "Algeria"], published_at=hours_ago(90)
+    )
+    for n in range(3):
+        ArticleFactory(headline=f"Gas {n}", tags=["Gas"], published_at=hours_ago(n + 1))
+        ArticleFactory(headline=f"Oil {n}", tags=["Oil"], published_at=hours_ago(n + 10))
+        ArticleFactory(headline=f"Algeria {n}", tags=["Algeria"], published_at=hours_ago(n + 20))
+    assert "Old, three shared" not in related_headlines(story)
+    ArticleFactory(headline="New, two shared", tags=["Gas", "Algeria"], published_at=hours_ago(15))
+    # Out of Gas's newest three, but among Algeria's: its two shared tags are counted.
+    assert related_headlines(story)[0] == "New, two shared"

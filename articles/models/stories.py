@@ -1,12 +1,22 @@
 import hashlib
 import html
 import uuid
+from collections.abc import Sequence
 
 import reversion
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
@@ -93,21 +103,48 @@ class Tag(TagBase):
         return address("articles:tag", slug=self.slug)
 
 
+class TaggedArticleQuerySet(models.QuerySet):
+    def refresh_live_from(self) -> int:
+        """Copy each story's ``live_from`` onto these tag links again, in one statement.
+
+        For links written back as they were stored, such as a restored archive's (one
+        made before links carried it holds none).
+        """
+        story = Article.objects.filter(pk=OuterRef("content_object"))
+        return self.update(live_from=Subquery(story.values(live=LIVE_FROM)[:1]))
+
+
 @reversion.register()
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
+    # The story's ``Article.live_from``, kept in step by ``Article.save()`` and by every
+    # writer that creates links in bulk: a tag's newest public stories then come from an
+    # index on the links alone (related stories), however many stories carry the tag.
+    live_from = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TaggedArticleQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
-        # A tag's stories, read from the index alone.
-        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
+        indexes = [
+            # A tag's stories, read from the index alone.
+            models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx"),
+            # A tag's stories readers can see, newest first.
+            models.Index(
+                fields=["tag", "live_from", "content_object"], name="tagged_article_live_idx"
+            ),
+        ]
         verbose_name = _("tagged article")
         verbose_name_plural = _("tagged articles")
+
+    def save(self, *args, **kwargs):
+        self.live_from = self.content_object.live_from
+        super().save(*args, **kwargs)
 
 
 # The columns a story card (and its address) reads.
@@ -125,8 +162,9 @@ CARD_FIELDS = (
     "language",
 )
 
-# How many of the newest stories sharing a tag are ranked for "related stories".
-RELATED_WINDOW = 300
+# For "related stories", how many of the newest stories carrying each of the story's tags
+# are ranked: the cost is bounded by the story's tags, not by how common they are.
+RELATED_PER_TAG = 50
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -186,40 +224,33 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("lead_photo__renditions")
         )
 
-    def related_to(self, article: "Article", *, limit: int = 5) -> list["Article"]:
+    def related_to(
+        self, article: "Article", *, limit: int = 5, together_with: Sequence["Article"] = ()
+    ) -> list["Article"]:
         """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
 
         Call it on ``published()``. Stories sharing the most tags come first, newer first
         among equals; when fewer than ``limit`` share a tag, the newest stories of the same
-        section fill the list. Always two queries, plus prefetches for the cards.
+        section fill the list. Only the ``RELATED_PER_TAG`` newest public stories of each
+        of the story's tags are ranked, read from the tag links' index, so the work is the
+        same whether a tag is on ten stories or on a hundred thousand. Two queries (with
+        the story's tags prefetched), plus prefetches for the cards, which read the bylines
+        and photos of the stories ``together_with`` too.
         """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        ranked = _ranked_by_shared_tags(article, tag_ids, limit, using=self.db) if tag_ids else []
         others = self.exclude(pk=article.pk)
-        # Ranked on the tag links alone: grouping a few integers, not whole stories.
-        tags = TaggedArticle.objects.filter(content_object=article.pk).values("tag")
-        # Only the most recent stories sharing a tag are ranked, so a tag on thousands of
-        # stories costs no more than one on a few.
-        recent = others.filter(tagged_items__tag__in=tags).order_by("-published_at", "-pk")
-        ranked = [
-            row["content_object"]
-            for row in TaggedArticle.objects.filter(
-                tag__in=tags, content_object__in=recent.values("pk")[:RELATED_WINDOW]
-            )
-            .values("content_object")
-            .annotate(shared=Count("pk"), newest=Max("content_object__published_at"))
-            .order_by("-shared", "-newest", "-content_object")[:limit]
-        ]
-        newest_in_section = others.filter(section=article.section_id).order_by(
-            "-published_at", "-pk"
-        )
-        # Both sets of ids come from ``others``; the stories are then read by id alone
-        # (and only when too few share a tag is the section asked, as PostgreSQL cannot
-        # use an index for "ids in a list or in a subquery").
+        # The stories are read through ``self``: whatever the links say, only stories
+        # readers may see are shown. The section is asked only when too few share a tag.
         wanted = Q(pk__in=ranked)
         if len(ranked) < limit:
+            newest_in_section = others.filter(section=article.section_id).order_by(
+                "-published_at", "-pk"
+            )
             wanted |= Q(pk__in=newest_in_section.values("pk")[:limit])
         stories = {
             story.pk: story
-            for story in Article.objects.filter(wanted)
+            for story in others.filter(wanted)
             .select_related("section", "lead_photo")
             .only(*CARD_FIELDS)
             .order_by("-published_at", "-pk")
@@ -229,11 +260,56 @@ class ArticleQuerySet(models.QuerySet):
         related += [story for pk, story in stories.items() if pk not in ranked]
         related = related[:limit]
         prefetch_related_objects(
-            related,
+            [*together_with, *related],
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "lead_photo__renditions",
         )
         return related
+
+
+def _ranked_by_shared_tags(
+    article: "Article", tag_ids: list[int], limit: int, *, using: str
+) -> list[int]:
+    """Ids of the stories sharing most of ``tag_ids`` with ``article``, newer first among equals.
+
+    The candidates are each tag's ``RELATED_PER_TAG`` newest public stories, straight
+    from the index on (tag, live_from); the shared tags of each candidate are then
+    counted exactly. Written in SQL: Django cannot put a LIMIT inside a UNION on SQLite,
+    and composing the same query from querysets cost several times its running time.
+    """
+    connection = connections[using]
+    links = connection.ops.quote_name(TaggedArticle._meta.db_table)
+    stories = connection.ops.quote_name(Article._meta.db_table)
+    newest = " UNION ".join(
+        f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
+        " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
+        f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
+        for n in range(len(tag_ids))
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = []
+    for tag_id in tag_ids:
+        params += [tag_id, now, article.pk, RELATED_PER_TAG]
+    # Each candidate's shared tags and publication time are read from indexes, one
+    # candidate at a time: never by reading every link of a common tag, nor every story.
+    shared = (
+        f"SELECT COUNT(*) FROM {links} link"
+        " WHERE link.content_object_id = candidate.content_object_id"
+        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
+    )
+    published = (
+        f"SELECT story.published_at FROM {stories} story"
+        " WHERE story.id = candidate.content_object_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT candidate.content_object_id, ({shared}) AS shared,"
+            f" ({published}) AS published FROM ({newest}) candidate"
+            " ORDER BY shared DESC, published DESC, candidate.content_object_id DESC"
+            " LIMIT %s",
+            [*tag_ids, *params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 # A revision holds the whole story: what is followed here is saved and restored with it.
@@ -446,7 +522,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or LIVE_FROM_FIELDS.intersection(fields)):
+            self.tagged_items.update(live_from=self.live_from)
 
     def get_absolute_url(self):
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
@@ -520,6 +600,14 @@ class Article(models.Model):
         return max(times) if times else None
 
     @property
+    def live_from(self):
+        """When readers may see the story, if it is published: the later of its publication
+        time and its embargo. None for a story that is not published."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return max(self.published_at, self.embargo_until or self.published_at)
+
+    @property
     def has_been_published(self) -> bool:
         """Published now, or published by someone before: readers may have seen it."""
         return self.status == self.Status.PUBLISHED or self.published_by_id is not None
@@ -539,6 +627,20 @@ class Article(models.Model):
         """Checksum of the editorial text, compared with ``import_fingerprint``."""
         text = "\x1f".join([self.headline, self.dek, self.dateline, self.body])
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+# What ``Article.live_from`` is made of, and the same in SQL.
+LIVE_FROM_FIELDS = frozenset({"status", "published_at", "embargo_until"})
+LIVE_FROM = Case(
+    When(
+        status=Article.Status.PUBLISHED,
+        embargo_until__gt=F("published_at"),
+        then=F("embargo_until"),
+    ),
+    When(status=Article.Status.PUBLISHED, then=F("published_at")),
+    default=None,
+    output_field=models.DateTimeField(),
+)
 
 
 @reversion.register()

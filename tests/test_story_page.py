@@ -1,0 +1,63 @@
+"""What a story page costs: the same few queries whatever the story and the newsroom hold."""
+
+import pytest
+
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    ImageFactory,
+    SectionFactory,
+)
+from .queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+# The story (with its section, photo and whether it has translations), its tags, its
+# corrections, the related stories' ranking, the related stories, the bylines of all of
+# them, and the menu's sections.
+STORY_PAGE_QUERIES = 7
+
+
+def newsroom(section, *, stories, photos=False):
+    """``stories`` published stories sharing tags, with bylines and (optionally) photos."""
+    for n in range(stories):
+        ArticleFactory(
+            section=section if n % 2 else SectionFactory(),
+            tags=["Gas", f"Tag {n % 7}", f"Own {n}"],
+            authors=[AuthorFactory() for _ in range(n % 3 + 1)],
+            lead_photo=ImageFactory() if photos and n % 2 else None,
+        )
+
+
+def test_a_story_page_runs_seven_queries_however_big_the_newsroom(client):
+    section = SectionFactory()
+    story = ArticleFactory(
+        section=section, tags=["Gas", "Tag 1", "Tag 2"], authors=[AuthorFactory()]
+    )
+    newsroom(section, stories=3)
+    assert count_queries(client, story.get_absolute_url()) == STORY_PAGE_QUERIES
+    newsroom(section, stories=30)
+    CorrectionFactory.create_batch(3, article=story)
+    assert count_queries(client, story.get_absolute_url()) == STORY_PAGE_QUERIES
+
+
+def test_photos_add_one_query_for_all_their_sizes(client):
+    section = SectionFactory()
+    story = ArticleFactory(section=section, tags=["Gas"], lead_photo=ImageFactory())
+    newsroom(section, stories=6, photos=True)
+    assert count_queries(client, story.get_absolute_url()) == STORY_PAGE_QUERIES + 1
+
+
+def test_translations_add_one_query_however_many(client):
+    section = SectionFactory()
+    original = ArticleFactory(section=section, tags=["Gas"])
+    for language in ["fr", "ar"]:
+        ArticleFactory(section=section, tags=["Gas"], language=language, translation_of=original)
+    newsroom(section, stories=6)
+    assert count_queries(client, original.get_absolute_url()) == STORY_PAGE_QUERIES + 1
+
+
+def test_a_story_without_tags_or_neighbours_runs_no_more(client):
+    lonely = ArticleFactory(section=SectionFactory())
+    assert count_queries(client, lonely.get_absolute_url()) <= STORY_PAGE_QUERIES
