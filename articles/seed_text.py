@@ -1,17 +1,15 @@
 """An imported story's text as it will be stored, worked out without the database.
 
-The import does this in the parsing process, alongside the process that writes: the
-body built and sanitized, its text for the search index, its fingerprint and the known
-tags it mentions. What depends on the newsroom (the sections a body may link to, the
-tags it may mention) comes in a ``Lookups`` snapshot; the writing process redoes what
-a newer state of the newsroom would change.
+The import builds and sanitizes each body in the parsing process, alongside the process
+that writes. The sections a body may link to come in a ``Lookups`` snapshot; the writing
+process builds the body again when the sections have changed since and it matters.
 """
 
 import html
 import re
 from dataclasses import dataclass
 
-from .importer import MentionFinder, ParsedArticle, body_html, links_sections
+from .importer import ParsedArticle, body_html, links_sections
 from .models import Article
 from .sanitize import sanitize_html
 from .search.text import clean_text, plain_text
@@ -19,17 +17,14 @@ from .search.text import clean_text, plain_text
 
 @dataclass(frozen=True)
 class Lookups:
-    """What the newsroom held when a batch was sent to be read.
+    """The sections the newsroom had when a batch was sent to be read.
 
-    ``section_links`` (section name to address) and ``tag_names`` (in the order the
-    importer searches them) are copies; the versions tell the writing process whether its
-    sections have changed since, and its tags in any way other than by new names added.
+    ``section_links`` (section name to address) is a copy; ``sections_version`` tells the
+    writing process whether its sections have changed since.
     """
 
     section_links: dict[str, str]
-    tag_names: tuple[str, ...]
     sections_version: int
-    tags_version: int
 
 
 @dataclass(frozen=True)
@@ -42,32 +37,21 @@ class PreparedText:
 
     body: str
     fingerprint: str
-    search_body: str
-    mentions: tuple[str, ...]
     links_sections: bool
 
 
-def prepare_text(
-    parsed: ParsedArticle, *, section_links: dict[str, str], mentions: MentionFinder
-) -> PreparedText:
+def prepare_text(parsed: ParsedArticle, *, section_links: dict[str, str]) -> PreparedText:
     links = links_sections(parsed.paragraphs)
     body = sanitize_html(body_html(parsed.paragraphs, section_links=section_links if links else {}))
-    text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
     story = Article(headline=parsed.headline, dek=parsed.dek, dateline=parsed.dateline, body=body)
-    return PreparedText(
-        body=body,
-        fingerprint=story.text_fingerprint(),
-        search_body=_search_body(body),
-        mentions=tuple(mentions(text)),
-        links_sections=links,
-    )
+    return PreparedText(body=body, fingerprint=story.text_fingerprint(), links_sections=links)
 
 
 _TAG = re.compile(r"<[^>]*>")
 _TAG_WITH_ATTRIBUTES = re.compile(r"<[^\s>]+\s")
 
 
-def _search_body(body: str) -> str:
+def search_body(body: str) -> str:
     """``search.text.plain_text(body)``, quicker for a sanitized body with no attributes.
 
     nh3's output escapes every ``<`` and ``&`` of the text and holds no comments, so

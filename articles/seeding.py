@@ -12,7 +12,7 @@ import multiprocessing
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -33,7 +33,7 @@ from . import services
 from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
-from .seed_text import Lookups, PreparedText, prepare_text
+from .seed_text import Lookups, PreparedText, prepare_text, search_body
 from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
@@ -42,6 +42,9 @@ BATCH_SIZE = 200
 # an editor's save, which waits for it on SQLite, waits well under the busy timeout.
 TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
+# Tag names added during the import that are searched for one by one before the index of
+# tag names is made again.
+MENTIONS_OUTSIDE_INDEX = 50
 
 
 class Outcome(enum.Enum):
@@ -123,9 +126,7 @@ class ReadFile(NamedTuple):
 ReadSeed = FileResult | ReadFile
 
 
-def read_seed(
-    path: Path, max_bytes: int, batch: "BatchToRead", mentions: MentionFinder, folders: dict
-) -> ReadSeed:
+def read_seed(path: Path, max_bytes: int, batch: "BatchToRead", folders: dict) -> ReadSeed:
     """Read, parse and prepare one file; or what was wrong with it."""
     try:
         data = path.read_bytes()
@@ -145,7 +146,7 @@ def read_seed(
     source = source_name(path, folders)
     if batch.imported.get(source) == parsed.content_hash:
         return ReadFile(path, source, parsed, notes, None)
-    text = prepare_text(parsed, section_links=batch.lookups.section_links, mentions=mentions)
+    text = prepare_text(parsed, section_links=batch.lookups.section_links)
     return ReadFile(path, source, parsed, notes, text)
 
 
@@ -160,8 +161,8 @@ class BatchToRead:
 
 
 def _read_all(batch: BatchToRead, max_bytes: int) -> list[ReadSeed]:
-    mentions, folders = MentionFinder(batch.lookups.tag_names), {}
-    return [read_seed(path, max_bytes, batch, mentions, folders) for path in batch.paths]
+    folders = {}
+    return [read_seed(path, max_bytes, batch, folders) for path in batch.paths]
 
 
 class SeedImporter:
@@ -179,9 +180,11 @@ class SeedImporter:
 
     def __init__(self, options: SeedOptions):
         self.options = options
-        # Bumped whenever the lookups change other than by new tags added at the end of
-        # ``tag_names``: text prepared with older ``Lookups`` is then redone here.
+        # Bumped whenever the sections change: text prepared with older ``Lookups`` is
+        # then redone here; and whenever ``tag_names`` changes other than by names added
+        # at its end: the index of tag names is then made again.
         self._sections_version = self._tags_version = 0
+        self._mention_finder = None
         self._load_lookups()
         self._remembered = []
         self._unsaved = []
@@ -220,10 +223,7 @@ class SeedImporter:
 
     def _lookups(self) -> Lookups:
         return Lookups(
-            section_links=dict(self.section_links),
-            tag_names=tuple(self.tag_names),
-            sections_version=self._sections_version,
-            tags_version=self._tags_version,
+            section_links=dict(self.section_links), sections_version=self._sections_version
         )
 
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
@@ -388,9 +388,9 @@ class SeedImporter:
         return NewStory(
             article=article,
             authors=self._authors(names),
-            tags=self._tags(parsed, text.mentions),
+            tags=self._tags(parsed),
             comment=f"Imported from {source}",
-            search_body=text.search_body,
+            search_body=search_body(text.body),
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:
@@ -553,31 +553,13 @@ class SeedImporter:
         return text
 
     def _up_to_date(self, parsed: ParsedArticle, text: PreparedText | None) -> PreparedText:
-        """``text`` as prepared with the batch's lookups, redone for what changed since.
-
-        Tags added since are searched for here; a body is built again only when it
-        points to a section and the sections changed.
-        """
-        read_with = self._read_with
-        if text is None:  # not prepared: the file had been imported with this text
-            return prepare_text(
-                parsed, section_links=self.section_links, mentions=MentionFinder(self.tag_names)
-            )
-        if text.links_sections and read_with.sections_version != self._sections_version:
-            return prepare_text(
-                parsed, section_links=self.section_links, mentions=MentionFinder(self.tag_names)
-            )
-        if read_with.tags_version != self._tags_version:
-            names = self.tag_names
-        elif len(self.tag_names) > len(read_with.tag_names):
-            names = self.tag_names[len(read_with.tag_names) :]
-        else:
-            return text
-        story_text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
-        mentions = find_mentions(story_text, names)
-        if read_with.tags_version == self._tags_version:
-            mentions = [*text.mentions, *mentions]
-        return replace(text, mentions=tuple(mentions))
+        """``text`` as prepared with the batch's lookups, or made again when it was not
+        prepared, or when it points to a section and the sections have changed since."""
+        if text is None or (
+            text.links_sections and self._read_with.sections_version != self._sections_version
+        ):
+            return prepare_text(parsed, section_links=self.section_links)
+        return text
 
     def _save(
         self,
@@ -594,7 +576,7 @@ class SeedImporter:
         batch: an editor's save in between wins.
         """
         authors = self._authors(parsed.bylines or self.options.author_names)
-        tags = self._tags(parsed, text.mentions)
+        tags = self._tags(parsed)
         with services.article_revision(article=article, comment=comment):
             self._save_unsaved()
             services.article_save(article=article, expected_version=article.version)
@@ -619,9 +601,9 @@ class SeedImporter:
             authors.append(author)
         return authors
 
-    def _tags(self, parsed: ParsedArticle, mentions: Iterable[str]) -> list[Tag]:
+    def _tags(self, parsed: ParsedArticle) -> list[Tag]:
         """The file's tags, places and the known tags its text mentions; new ones unsaved."""
-        names = [*parsed.tags, *parsed.places, *mentions]
+        names = [*parsed.tags, *parsed.places, *self._mentions(parsed)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
@@ -633,6 +615,23 @@ class SeedImporter:
                 self.tag_names.append(name)
                 self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
+
+    def _mentions(self, parsed: ParsedArticle) -> list[str]:
+        """The known tag names the story's text mentions, in the order of ``tag_names``.
+
+        Names are looked up in an index made once, and those added since one by one,
+        until they are many enough to make the index again.
+        """
+        finder = self._mention_finder
+        if (
+            finder is None
+            or self._finder_version != self._tags_version
+            or len(self.tag_names) - len(finder.names) > MENTIONS_OUTSIDE_INDEX
+        ):
+            finder = self._mention_finder = MentionFinder(self.tag_names)
+            self._finder_version = self._tags_version
+        text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
+        return [*finder(text), *find_mentions(text, self.tag_names[len(finder.names) :])]
 
     def _free_tag_slug(self, name: str) -> str:
         """The slug taggit would give a new tag: its own, or the first free ``slug_N``."""

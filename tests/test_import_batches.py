@@ -15,7 +15,7 @@ from articles.importer import MentionFinder, find_mentions
 from articles.models import Article, ArticleRedirect, Author, Byline, Section, TaggedArticle
 from articles.revision_batches import revisions_create
 from articles.search.text import plain_text
-from articles.seed_text import _search_body
+from articles.seed_text import search_body
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -156,7 +156,7 @@ def test_the_mention_finder_finds_what_find_mentions_finds():
     ],
 )
 def test_the_search_text_of_an_imported_body_is_what_the_parser_makes(body):
-    assert _search_body(body) == plain_text(body)
+    assert search_body(body) == plain_text(body)
 
 
 def test_tags_and_sections_made_by_earlier_batches_count_in_files_read_ahead(tmp_path, monkeypatch):
