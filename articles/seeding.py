@@ -168,7 +168,7 @@ def _read_all(batch: BatchToRead, max_bytes: int) -> list[ReadSeed]:
 class SeedImporter:
     """Imports files a batch at a time: one transaction per batch, each file all or nothing.
 
-    Files are read, parsed and their text prepared (sanitized, tagged) in a second
+    Files are read and parsed, and their bodies built and sanitized, in a second
     process, a batch ahead. Files new to the newsroom are written together, a few
     statements per table; if that fails, they are written again one by one, each in its
     own savepoint, so a bad file is reported and the others still land. Changed files
