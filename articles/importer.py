@@ -13,6 +13,7 @@ Three shapes are recognised, after decoding and normalising line endings:
 (c) a block of "Key: value" headers ended by a blank line, then a body shaped like (a) or (b).
 """
 
+import collections
 import functools
 import hashlib
 import re
@@ -367,13 +368,14 @@ LANGUAGE_NAMES = {
     "english": "en",
 }
 GUESS_LANGUAGE_CHARS = 20_000
-_FRENCH_WORDS = re.compile(
-    r"\b(?:le|la|les|des|du|un|une|est|et|dans|pour|qui|que|sur|au|aux|avec|par|ce|cette|ces"
-    r"|sont|été|ne|pas|plus|leur|il|elle|nous|vous|ils)\b"
+_FRENCH_WORDS = frozenset(
+    {"le", "la", "les", "des", "du", "un", "une", "est", "et", "dans", "pour", "qui", "que"}
+    | {"sur", "au", "aux", "avec", "par", "ce", "cette", "ces", "sont", "été", "ne", "pas"}
+    | {"plus", "leur", "il", "elle", "nous", "vous", "ils"}
 )
-_ENGLISH_WORDS = re.compile(
-    r"\b(?:the|of|and|to|in|is|that|for|with|was|were|are|by|from|this|it|be|has|have|his|her"
-    r"|their|which|not)\b"
+_ENGLISH_WORDS = frozenset(
+    {"the", "of", "and", "to", "in", "is", "that", "for", "with", "was", "were", "are", "by"}
+    | {"from", "this", "it", "be", "has", "have", "his", "her", "their", "which", "not"}
 )
 
 
@@ -410,9 +412,9 @@ def _guess_language(text: str) -> str:
     arabic = sum(map(str.isalpha, "".join(_ARABIC_RUN.findall(text))))
     if arabic and arabic > 0.3 * sum(map(str.isalpha, text)):
         return "ar"
-    lowered = text.lower()
-    french = len(_FRENCH_WORDS.findall(lowered))
-    english = len(_ENGLISH_WORDS.findall(lowered))
+    words = _WORD.findall(text.lower())
+    french = sum(map(_FRENCH_WORDS.__contains__, words))
+    english = sum(map(_ENGLISH_WORDS.__contains__, words))
     return "fr" if french > english and french >= 2 else "en"
 
 
@@ -575,6 +577,8 @@ _POINTER = re.compile(
     r"(?:\s+(?:dédiée|consacrée))?",
     re.IGNORECASE,
 )
+# A word every pointer phrase has, found much faster than the phrase itself.
+_POINTER_WORD = re.compile(r"section|rubrique", re.IGNORECASE)
 _SUBJECT_CUE = (
     r"(?:about|on|of|for|regarding|concerning|sur|de|à)\s+(?:the\s+|l['\u2019]|la\s+|le\s+)?"
 )
@@ -589,6 +593,15 @@ def body_html(paragraphs: Iterable[str], *, section_links: Mapping[str, str] = {
     """
     return "\n".join(
         f"<p>{_paragraph_html(paragraph, section_links)}</p>"
+        for paragraph in paragraphs
+        if paragraph.strip()
+    )
+
+
+def links_sections(paragraphs: Iterable[str]) -> bool:
+    """Whether `body_html` would look for section links in these paragraphs."""
+    return any(
+        _POINTER_WORD.search(paragraph) and _POINTER.search(paragraph)
         for paragraph in paragraphs
         if paragraph.strip()
     )
@@ -643,7 +656,36 @@ def _name_words(name: str) -> tuple[str, ...]:
 
 def find_mentions(text: str, names: Iterable[str]) -> list[str]:
     """Those of `names` found in `text` as whole words, case-insensitively, in given order."""
-    words = set(_WORD.findall(text.lower()))
+    return _mentions(text, names, set(_WORD.findall(text.lower())))
+
+
+class MentionFinder:
+    """`find_mentions` for one list of names and many texts, with the same results.
+
+    The names are filed by their first word, so that a text is searched only for the
+    names whose first word it contains, not for every name of a long list.
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self.names = list(names)
+        self._by_first_word = collections.defaultdict(list)
+        self._wordless = []  # names of punctuation only: always searched for
+        for position, name in enumerate(self.names):
+            if words := _name_words(name.strip()):
+                self._by_first_word[words[0]].append(position)
+            elif name.strip():
+                self._wordless.append(position)
+
+    def __call__(self, text: str) -> list[str]:
+        words = set(_WORD.findall(text.lower()))
+        positions = [*self._wordless]
+        for word in words:
+            positions += self._by_first_word.get(word, ())
+        positions.sort()
+        return _mentions(text, [self.names[position] for position in positions], words)
+
+
+def _mentions(text: str, names: Iterable[str], words: set[str]) -> list[str]:
     found, seen = [], set()
     for name in names:
         stripped = name.strip()

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import reversion
 from django.conf import settings
@@ -29,10 +30,10 @@ from django.db import (
 from django.utils import timezone
 
 from . import services
-from .importer import ParsedArticle, SkipFile, body_html, find_mentions, parse_bytes
+from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
-from .sanitize import sanitize_html
+from .seed_text import Lookups, PreparedText, prepare_text, search_body
 from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
@@ -41,6 +42,9 @@ BATCH_SIZE = 200
 # an editor's save, which waits for it on SQLite, waits well under the busy timeout.
 TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
+# Tag names added during the import that are searched for one by one before the index of
+# tag names is made again.
+MENTIONS_OUTSIDE_INDEX = 50
 
 
 class Outcome(enum.Enum):
@@ -88,20 +92,42 @@ def iter_seed_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def source_name(path: Path) -> str:
-    """How a file is remembered: relative to the project when inside it, else absolute."""
-    resolved = path.resolve()
+def source_name(path: Path, folders: dict[Path, Path] | None = None) -> str:
+    """How a file is remembered: relative to the project when inside it, else absolute.
+
+    ``folders`` keeps folders already resolved, so that the many files of one folder
+    each cost one system call rather than one per part of their path.
+    """
+    if folders is None or path.name in ("", "..") or path.is_symlink():
+        resolved = path.resolve()
+    else:
+        if path.parent not in folders:
+            folders[path.parent] = path.parent.resolve()
+        resolved = folders[path.parent] / path.name
     try:
         return resolved.relative_to(settings.BASE_DIR).as_posix()
     except ValueError:
         return resolved.as_posix()
 
 
-ReadSeed = FileResult | tuple[Path, str, ParsedArticle, tuple[str, ...]]
+class ReadFile(NamedTuple):
+    """A file read and parsed, its story's text prepared with the batch's ``Lookups``.
+
+    ``text`` is None for a file imported before with the same content: it needs none.
+    """
+
+    path: Path
+    source: str
+    parsed: ParsedArticle
+    notes: tuple[str, ...]
+    text: PreparedText | None
 
 
-def read_seed(path: Path, max_bytes: int) -> ReadSeed:
-    """Read and parse one file: what was wrong with it, or (path, source, parsed, notes)."""
+ReadSeed = FileResult | ReadFile
+
+
+def read_seed(path: Path, max_bytes: int, batch: "BatchToRead", folders: dict) -> ReadSeed:
+    """Read, parse and prepare one file; or what was wrong with it."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -117,20 +143,36 @@ def read_seed(path: Path, max_bytes: int) -> ReadSeed:
     notes = tuple(parsed.warnings)
     if parsed.legacy_encoding:
         notes += ("not UTF-8: read as Windows-1252 text",)
-    return path, source_name(path), parsed, notes
+    source = source_name(path, folders)
+    if batch.imported.get(source) == parsed.content_hash:
+        return ReadFile(path, source, parsed, notes, None)
+    text = prepare_text(parsed, section_links=batch.lookups.section_links)
+    return ReadFile(path, source, parsed, notes, text)
 
 
-def _read_all(paths: list[Path], max_bytes: int) -> list[ReadSeed]:
-    return [read_seed(path, max_bytes) for path in paths]
+@dataclass(frozen=True)
+class BatchToRead:
+    """Files to read, with what the newsroom held when they were sent to be read:
+    ``lookups``, and the content hash of each file already imported, by source."""
+
+    paths: list[Path]
+    lookups: Lookups
+    imported: dict[str, str]
+
+
+def _read_all(batch: BatchToRead, max_bytes: int) -> list[ReadSeed]:
+    folders = {}
+    return [read_seed(path, max_bytes, batch, folders) for path in batch.paths]
 
 
 class SeedImporter:
     """Imports files a batch at a time: one transaction per batch, each file all or nothing.
 
-    Files new to the newsroom are prepared (parsed, sanitized, tagged) before the batch's
-    transaction starts and written together, a few statements per table; if that fails,
-    they are written again one by one, each in its own savepoint, so a bad file is
-    reported and the others still land. Changed files are written one by one.
+    Files are read and parsed, and their bodies built and sanitized, in a second
+    process, a batch ahead. Files new to the newsroom are written together, a few
+    statements per table; if that fails, they are written again one by one, each in its
+    own savepoint, so a bad file is reported and the others still land. Changed files
+    are written one by one.
 
     Between batches it keeps only lookups bounded by the size of the newsroom (sections,
     tags and authors by name), never the files themselves.
@@ -138,6 +180,11 @@ class SeedImporter:
 
     def __init__(self, options: SeedOptions):
         self.options = options
+        # Bumped whenever the sections change: text prepared with older ``Lookups`` is
+        # then redone here; and whenever ``tag_names`` changes other than by names added
+        # at its end: the index of tag names is then made again.
+        self._sections_version = self._tags_version = 0
+        self._mention_finder = None
         self._load_lookups()
         self._remembered = []
         self._unsaved = []
@@ -146,6 +193,7 @@ class SeedImporter:
     def _load_lookups(self) -> None:
         """Sections, tags and authors as the database holds them now."""
         self._load_sections()
+        self._tags_version += 1
         self.tags = {}
         for tag in Tag.objects.order_by("pk"):
             self.tags.setdefault(tag.name.casefold(), tag)
@@ -156,6 +204,7 @@ class SeedImporter:
             self.authors.setdefault(author.name.casefold(), author)
 
     def _load_sections(self) -> None:
+        self._sections_version += 1
         self.sections = {}
         self.section_links = {}
         for section in Section.objects.all():
@@ -170,6 +219,12 @@ class SeedImporter:
         self._remember(self.sections, section.name.casefold(), section)
         self._remember(self.sections, section.slug.casefold(), section)
         self.section_links[section.name] = section.get_absolute_url()
+        self._sections_version += 1
+
+    def _lookups(self) -> Lookups:
+        return Lookups(
+            section_links=dict(self.section_links), sections_version=self._sections_version
+        )
 
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
         """The result of each file, in order; each batch's once it has been committed.
@@ -185,26 +240,44 @@ class SeedImporter:
         first, second = next(batches, None), next(batches, None)
         if second is None:
             if first is not None:
-                yield from self._import_batch(_read_all(first, max_bytes))
+                batch = self._to_read(first)
+                yield from self._import_batch(_read_all(batch, max_bytes), batch.lookups)
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as reader:
-            ahead = reader.submit(_read_all, first, max_bytes)
-            for batch in itertools.chain([second], batches):
-                results = ahead.result()
+            batch = self._to_read(first)
+            ahead = reader.submit(_read_all, batch, max_bytes)
+            for batch_paths in itertools.chain([second], batches):
+                results, read_with = ahead.result(), batch.lookups
+                batch = self._to_read(batch_paths)
                 ahead = reader.submit(_read_all, batch, max_bytes)
-                yield from self._import_batch(results)
-            yield from self._import_batch(ahead.result())
+                yield from self._import_batch(results, read_with)
+            yield from self._import_batch(ahead.result(), batch.lookups)
+
+    def _to_read(self, paths: list[Path]) -> BatchToRead:
+        """``paths`` with the lookups as they are now and what was imported from them."""
+        folders, sources = {}, set()
+        for path in paths:
+            try:
+                sources.add(source_name(path, folders))
+            except (OSError, RuntimeError):  # a loop of links: reading the file will say
+                continue
+        imported = Article.objects.filter(source_path__in=sources)
+        return BatchToRead(
+            paths=paths,
+            lookups=self._lookups(),
+            imported=dict(imported.values_list("source_path", "source_hash")),
+        )
 
     def import_file(self, path: Path) -> FileResult:
         return next(self.import_files([path]))
 
-    def _import_batch(self, results: list[ReadSeed]) -> Iterator[FileResult]:
-        """Write one batch, given what ``read_seed`` made of each of its files."""
+    def _import_batch(self, results: list[ReadSeed], lookups: Lookups) -> Iterator[FileResult]:
+        """Write one batch, given what ``read_seed`` made of each of its files with ``lookups``."""
+        self._read_with = lookups
         parsed = [item for item in results if not isinstance(item, FileResult)]
         self._read_known(
-            {source for _path, source, _parsed, _notes in parsed},
-            {item.content_hash for _path, _source, item, _notes in parsed},
+            {item.source for item in parsed}, {item.parsed.content_hash for item in parsed}
         )
         if self.options.dry_run:
             with transaction.atomic():
@@ -264,7 +337,7 @@ class SeedImporter:
         for index, item in enumerate(results):
             if isinstance(item, FileResult):
                 continue
-            path, source, parsed, notes = item
+            path, source, parsed, notes, text = item
             article = self.by_source.get(source)
             if article is not None or source in sources:
                 result = article and self._unwritten_outcome(article, path, parsed, notes)
@@ -281,7 +354,7 @@ class SeedImporter:
                 )
                 continue
             try:
-                new[index] = self._prepare(source, parsed)
+                new[index] = self._prepare(source, parsed, text)
             except SkipFile as exc:
                 results[index] = FileResult(path, Outcome.SKIPPED, str(exc), notes)
                 continue
@@ -305,24 +378,27 @@ class SeedImporter:
             )
         return None
 
-    def _prepare(self, source: str, parsed: ParsedArticle) -> NewStory:
+    def _prepare(self, source: str, parsed: ParsedArticle, text: PreparedText | None) -> NewStory:
         """A new story from ``parsed``, unsaved; new sections, authors and tags it needs too."""
         article = Article(source_path=source)
         article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
         article.published_at = self._date(parsed) or timezone.now()
-        self._fill(article, parsed)
+        text = self._fill(article, parsed, text)
         names = parsed.bylines or self.options.author_names
         return NewStory(
             article=article,
             authors=self._authors(names),
             tags=self._tags(parsed),
             comment=f"Imported from {source}",
+            search_body=search_body(text.body),
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:
         """Write the new stories together; if that fails, one by one, each in a savepoint."""
         stories = list(new.values())
-        wanted = [results[index][2].slug or story.article.headline for index, story in new.items()]
+        wanted = [
+            results[index].parsed.slug or story.article.headline for index, story in new.items()
+        ]
         slugs = services.unique_slugs(Article, wanted)
         for story, slug in zip(stories, slugs, strict=True):
             story.article.slug = slug
@@ -339,8 +415,8 @@ class SeedImporter:
             self._unsaved, self._remembered = [], []
             self._load_lookups()
             self._read_known(
-                {results[index][1] for index in new},
-                {results[index][2].content_hash for index in new},
+                {results[index].source for index in new},
+                {results[index].parsed.content_hash for index in new},
             )
             for index in new:
                 results[index] = self._import_parsed(*results[index])
@@ -352,7 +428,7 @@ class SeedImporter:
         self._unsaved = []
         self._remembered = []
         for index, story in new.items():
-            path, source, parsed, notes = results[index]
+            path, source, parsed, notes, _text = results[index]
             self.by_source[source] = story.article
             self.source_by_hash.setdefault(parsed.content_hash, source)
             results[index] = FileResult(path, Outcome.CREATED, notes=notes)
@@ -365,13 +441,18 @@ class SeedImporter:
                 row.save()
 
     def _import_parsed(
-        self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
+        self,
+        path: Path,
+        source: str,
+        parsed: ParsedArticle,
+        notes: tuple[str, ...],
+        text: PreparedText | None,
     ) -> FileResult:
         self._remembered = []
         self._unsaved = []
         try:
             with transaction.atomic():
-                result = self._write(path, source, parsed, notes)
+                result = self._write(path, source, parsed, notes, text)
                 if self.options.dry_run:
                     transaction.set_rollback(True)
         except SkipFile as exc:
@@ -414,20 +495,27 @@ class SeedImporter:
             if isinstance(row, Tag):
                 self.tag_slugs.discard(row.slug)
                 self.tag_names.remove(row.name)
+                self._tags_version += 1
             elif isinstance(row, Section):
                 self.section_links.pop(row.name, None)  # only new sections are remembered
+                self._sections_version += 1
         self._remembered = []
         self._unsaved = []
 
     def _write(
-        self, path: Path, source: str, parsed: ParsedArticle, notes: tuple[str, ...]
+        self,
+        path: Path,
+        source: str,
+        parsed: ParsedArticle,
+        notes: tuple[str, ...],
+        text: PreparedText | None,
     ) -> FileResult:
         article = self.by_source.get(source)
         if article is not None:
             if result := self._unwritten_outcome(article, path, parsed, notes):
                 return result
-            self._fill(article, parsed)
-            self._save(article, parsed, comment=f"Updated from {source}", creating=False)
+            text = self._fill(article, parsed, text)
+            self._save(article, parsed, text, comment=f"Updated from {source}", creating=False)
             self._remember(self.source_by_hash, parsed.content_hash, source)
             return FileResult(path, Outcome.UPDATED, notes=notes)
 
@@ -441,26 +529,46 @@ class SeedImporter:
         article.published_at = self._date(parsed) or timezone.now()
         if parsed.slug:
             article.slug = services.unique_slug(Article, parsed.slug)
-        self._fill(article, parsed)
-        self._save(article, parsed, comment=f"Imported from {source}", creating=True)
+        text = self._fill(article, parsed, text)
+        self._save(article, parsed, text, comment=f"Imported from {source}", creating=True)
         self._remember(self.by_source, source, article)
         self._remember(self.source_by_hash, parsed.content_hash, source)
         return FileResult(path, Outcome.CREATED, notes=notes)
 
-    def _fill(self, article: Article, parsed: ParsedArticle) -> None:
+    def _fill(
+        self, article: Article, parsed: ParsedArticle, text: PreparedText | None
+    ) -> PreparedText:
+        """Give ``article`` the file's text; return that text as the lookups now make it."""
         article.headline = parsed.headline
         article.dek = parsed.dek
         article.dateline = parsed.dateline
         article.language = parsed.language
         article.section = self._section(parsed)
-        article.body = sanitize_html(body_html(parsed.paragraphs, section_links=self.section_links))
+        text = self._up_to_date(parsed, text)
+        article.body = text.body
         article.source_hash = parsed.content_hash
-        article.import_fingerprint = article.text_fingerprint()
+        article.import_fingerprint = text.fingerprint
         if article.pk is not None and parsed.published_at is not None:
             article.published_at = self._date(parsed)
+        return text
+
+    def _up_to_date(self, parsed: ParsedArticle, text: PreparedText | None) -> PreparedText:
+        """``text`` as prepared with the batch's lookups, or made again when it was not
+        prepared, or when it points to a section and the sections have changed since."""
+        if text is None or (
+            text.links_sections and self._read_with.sections_version != self._sections_version
+        ):
+            return prepare_text(parsed, section_links=self.section_links)
+        return text
 
     def _save(
-        self, article: Article, parsed: ParsedArticle, *, comment: str, creating: bool
+        self,
+        article: Article,
+        parsed: ParsedArticle,
+        text: PreparedText,
+        *,
+        comment: str,
+        creating: bool,
     ) -> None:
         """Write the story, its byline and tags as one revision.
 
@@ -495,9 +603,8 @@ class SeedImporter:
         return authors
 
     def _tags(self, parsed: ParsedArticle) -> list[Tag]:
-        """The file's tags, places and known tag names its text mentions; new ones unsaved."""
-        text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
-        names = [*parsed.tags, *parsed.places, *find_mentions(text, self.tag_names)]
+        """The file's tags, places and the known tags its text mentions; new ones unsaved."""
+        names = [*parsed.tags, *parsed.places, *self._mentions(parsed)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
@@ -509,6 +616,23 @@ class SeedImporter:
                 self.tag_names.append(name)
                 self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
+
+    def _mentions(self, parsed: ParsedArticle) -> list[str]:
+        """The known tag names the story's text mentions, in the order of ``tag_names``.
+
+        Names are looked up in an index made once, and those added since one by one,
+        until they are many enough to make the index again.
+        """
+        finder = self._mention_finder
+        if (
+            finder is None
+            or self._finder_version != self._tags_version
+            or len(self.tag_names) - len(finder.names) > MENTIONS_OUTSIDE_INDEX
+        ):
+            finder = self._mention_finder = MentionFinder(self.tag_names)
+            self._finder_version = self._tags_version
+        text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
+        return [*finder(text), *find_mentions(text, self.tag_names[len(finder.names) :])]
 
     def _free_tag_slug(self, name: str) -> str:
         """The slug taggit would give a new tag: its own, or the first free ``slug_N``."""

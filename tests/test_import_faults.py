@@ -55,14 +55,14 @@ def test_a_file_that_disappears_after_listing_is_reported_and_the_others_importe
 
 def disk_fills_up_on(call_number: int, error: Exception):
     """The search index write (the last of a batch's) fails on the ``call_number``-th batch."""
-    original = story_batches.search_index_update_many
+    original = story_batches.search_index_documents
     calls = []
 
-    def writing(articles):
-        calls.append(articles)
+    def writing(documents):
+        calls.append(documents)
         if len(calls) == call_number:
             raise error
-        original(articles)
+        original(documents)
 
     return writing
 
@@ -79,7 +79,7 @@ def test_a_full_disk_mid_batch_stops_with_nothing_half_written_and_a_rerun_compl
     tmp_path, monkeypatch, error, message
 ):
     write_seed_files(tmp_path, 6)
-    monkeypatch.setattr(story_batches, "search_index_update_many", disk_fills_up_on(1, error))
+    monkeypatch.setattr(story_batches, "search_index_documents", disk_fills_up_on(1, error))
 
     code, out, err = run(tmp_path)
 
@@ -103,7 +103,7 @@ def test_files_committed_before_the_disk_filled_up_stay_and_the_rerun_adds_the_r
     write_seed_files(tmp_path, 6)
     monkeypatch.setattr(seeding, "BATCH_SIZE", 3)  # two batches, one transaction each
     full = OperationalError("database or disk is full")
-    monkeypatch.setattr(story_batches, "search_index_update_many", disk_fills_up_on(2, full))
+    monkeypatch.setattr(story_batches, "search_index_documents", disk_fills_up_on(2, full))
 
     code, out, err = run(tmp_path)
 

@@ -11,8 +11,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 from reversion.models import Revision
 
-from articles import search
-from articles.models import Article, Author, Section, Tag
+from articles import search, story_batches
+from articles.models import Article, Author, Byline, Section, Tag
 
 from .factories import ArticleFactory
 
@@ -201,10 +201,14 @@ def test_missing_path_is_reported(tmp_path):
 def test_a_failing_file_leaves_nothing_half_written(tmp_path, monkeypatch):
     write(tmp_path, "a.txt", HEADERED)
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk on fire")
+    insert_rows = story_batches.insert_rows
 
-    monkeypatch.setattr("articles.models.Byline.objects.bulk_create", explode)
+    def explode_on_bylines(rows):
+        if any(isinstance(row, Byline) for row in rows):
+            raise RuntimeError("disk on fire")
+        insert_rows(rows)
+
+    monkeypatch.setattr(story_batches, "insert_rows", explode_on_bylines)
     with pytest.raises(RuntimeError):
         run(tmp_path)
     assert not Article.objects.exists()
@@ -342,7 +346,7 @@ def test_a_batch_that_cannot_be_written_at_once_is_written_file_by_file(tmp_path
             raise DatabaseError("index is full")
         index(articles)
 
-    monkeypatch.setattr("articles.story_batches.search_index_update_many", refuse_story_b)
+    monkeypatch.setattr("articles.story_batches.search_index_documents", refuse_story_b)
     monkeypatch.setattr("articles.search.search_index_update_many", refuse_story_b)
     code, out, err = run(tmp_path)
     assert code == 1

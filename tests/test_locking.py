@@ -218,9 +218,10 @@ def test_the_importer_leaves_a_story_saved_after_it_read_it(tmp_path, monkeypatc
     path.write_text("Title: Imported again\n\nOran – Changed line.\n")
     real_fill = SeedImporter._fill
 
-    def fill_from_an_older_read(importer, article, parsed):
-        real_fill(importer, article, parsed)
+    def fill_from_an_older_read(importer, article, parsed, text):
+        text = real_fill(importer, article, parsed, text)
         article.version -= 1
+        return text
 
     monkeypatch.setattr(SeedImporter, "_fill", fill_from_an_older_read)
     out = StringIO()

@@ -35,6 +35,7 @@ __all__ = [
     "parse_query",
     "rebuild_search_index",
     "search",
+    "search_index_documents",
     "search_index_remove",
     "search_index_update",
     "search_index_update_many",
@@ -149,7 +150,12 @@ def search_index_update(article: Article) -> None:
 
 def search_index_update_many(articles: Iterable[Article]) -> None:
     """``search_index_update`` for many stories, in one statement."""
-    _backend().index([_document(article) for article in articles])
+    search_index_documents(_document(article) for article in articles)
+
+
+def search_index_documents(documents: Iterable[Document]) -> None:
+    """Put these documents in the search index, replacing the stories' earlier text."""
+    _backend().index(list(documents))
 
 
 def search_index_remove(article_id: int) -> None:

@@ -1,0 +1,215 @@
+"""Writing imported stories in batches: the same rows, revisions and text as one by one."""
+
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import reversion
+from django.core.management import call_command
+from reversion.models import Revision, Version
+from reversion.signals import post_revision_commit, pre_revision_commit
+
+from articles.bulk_rows import insert_rows
+from articles.importer import MentionFinder, find_mentions
+from articles.models import Article, ArticleRedirect, Author, Byline, Section, TaggedArticle
+from articles.revision_batches import revisions_create
+from articles.search.text import plain_text
+from articles.seed_text import search_body
+
+from .factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_seeds", *[str(a) for a in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def story_rows() -> list:
+    """A story with text that JSON must escape, a time with microseconds, bylines, tags."""
+    article = ArticleFactory(
+        headline='Café « Oran » — "quotes" \\ and ünïcode العربية',
+        body="<p>Line\u2028one &amp; <strong>two</strong></p>",
+        published_at=datetime(2024, 3, 4, 9, 30, 15, 123456, tzinfo=UTC),
+        tags=["Gas", "Énergie"],
+    )
+    for position, name in enumerate(["Amina Benali", "Karim Ziani"]):
+        Byline.objects.create(article=article, author=AuthorFactory(name=name), position=position)
+    return [
+        article,
+        *Byline.objects.filter(article=article),
+        *TaggedArticle.objects.filter(content_object=article),
+    ]
+
+
+def recorded(revision: Revision) -> set[tuple]:
+    return {
+        (
+            version.content_type_id,
+            version.object_id,
+            version.db,
+            version.format,
+            version.serialized_data,
+            version.object_repr,
+        )
+        for version in revision.version_set.all()
+    }
+
+
+def test_a_batch_revision_holds_byte_for_byte_what_reversion_records():
+    rows = story_rows()
+    with reversion.create_revision():
+        reversion.set_comment("By reversion")
+        for row in rows:
+            reversion.add_to_revision(row)
+    by_reversion = Revision.objects.get(comment="By reversion")
+
+    revisions_create([("In a batch", rows)])
+
+    in_a_batch = Revision.objects.get(comment="In a batch")
+    assert in_a_batch.user is None
+    assert len(recorded(in_a_batch)) == len(rows) == 5
+    assert recorded(in_a_batch) == recorded(by_reversion)
+
+
+def test_revision_signal_receivers_get_each_revision_with_its_versions():
+    rows = story_rows()
+    received = []
+
+    def receiver(sender, revision, versions, **kwargs):
+        received.append((revision.comment, sorted(version.object_repr for version in versions)))
+
+    pre_revision_commit.connect(receiver)
+    post_revision_commit.connect(receiver)
+    try:
+        revisions_create([("First", rows[:1]), ("Second", rows[1:3])])
+    finally:
+        pre_revision_commit.disconnect(receiver)
+        post_revision_commit.disconnect(receiver)
+
+    headline = rows[0].headline
+    assert received == [
+        ("First", [headline]),
+        ("Second", ["Amina Benali", "Karim Ziani"]),
+        ("First", [headline]),
+        ("Second", ["Amina Benali", "Karim Ziani"]),
+    ]
+    assert Version.objects.count() == 3
+
+
+def test_inserted_rows_get_their_keys_and_read_back_as_saved():
+    section = SectionFactory()
+    new_section = Section(name="Weather", slug="weather")
+    new_section.save()
+    articles = [
+        Article(headline=f"Story {n}", slug=f"story-{n}", section=section, body="<p>x</p>")
+        for n in range(3)
+    ]
+    articles.append(Article(headline="Storm", slug="storm", section=new_section, body="<p>y</p>"))
+
+    insert_rows(articles)
+
+    assert all(article.pk is not None and not article._state.adding for article in articles)
+    saved = Article.objects.in_bulk([article.pk for article in articles])
+    assert [saved[article.pk].headline for article in articles] == [
+        "Story 0",
+        "Story 1",
+        "Story 2",
+        "Storm",
+    ]
+    assert saved[articles[3].pk].section == new_section
+    assert saved[articles[0].pk].created_at is not None  # auto_now_add filled as on save
+    assert saved[articles[0].pk].uid == articles[0].uid
+
+
+def test_rows_that_already_have_keys_are_inserted_with_them():
+    authors = [Author(pk=900 + n, name=f"Writer {n}", slug=f"writer-{n}") for n in range(2)]
+    insert_rows(authors)
+    saved = sorted(Author.objects.values_list("pk", "name"))
+    assert saved == [(900, "Writer 0"), (901, "Writer 1")]
+
+
+def test_the_mention_finder_finds_what_find_mentions_finds():
+    names = ["Gas", "gas", "Oran", "U.S.", "...", "", "  ", "Mediterranean Games", "Games", "Gas"]
+    texts = [
+        "Gas prices rose in Oran.",
+        "The U.S. and the Mediterranean Games; games of gas.",
+        "Nothing here ... at all",
+        "oran-gas",
+        "",
+    ]
+    finder = MentionFinder(names)
+    for text in texts:
+        assert finder(text) == find_mentions(text, names), text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>One &amp; two &lt;three&gt;</p>\n<p>Four\xa0\xa0five “six”</p>",
+        '<p>See <a href="/section/a-b/" rel="noopener noreferrer">our section</a>.</p>',
+        "<p>Tabs\tand\x0bcontrols</p><p></p>",
+        "",
+    ],
+)
+def test_the_search_text_of_an_imported_body_is_what_the_parser_makes(body):
+    assert search_body(body) == plain_text(body)
+
+
+def test_tags_and_sections_made_by_earlier_batches_count_in_files_read_ahead(tmp_path, monkeypatch):
+    """The parsing process reads the next batch before this one is written: a tag or a
+    section this batch creates must still be found in the stories of the next ones."""
+    monkeypatch.setattr("articles.seeding.BATCH_SIZE", 2)
+    (tmp_path / "0.txt").write_text(
+        "Title: Sonatrach results\nSection: Energy\nTags: Sonatrach\n\nOran – Profits rose.\n"
+    )
+    (tmp_path / "1.txt").write_text("Title: Quiet day\n\nOran – Nothing happened.\n")
+    for n in range(2, 6):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Title: Report {n}\n\nOran – Sonatrach said output rose by {n}%. "
+            "Read more on Energy in our dedicated section.\n"
+        )
+
+    run(tmp_path, "--create-sections")
+
+    for n in range(2, 6):
+        article = Article.objects.get(headline=f"Report {n}")
+        assert "Sonatrach" in article.tags.names()
+        assert 'href="/section/energy/" rel="noopener noreferrer">our dedicated section<' in (
+            article.body
+        )
+
+
+def test_an_old_address_a_new_story_takes_over_stops_redirecting(tmp_path, client):
+    moved = ArticleFactory(slug="storm-moved")
+    ArticleRedirect.objects.create(old_path="/2024/03/04/storm/", article=moved)
+    (tmp_path / "a.txt").write_text(
+        "Title: Storm\nDate: 2024-03-04T12:00:00+00:00\n\nOran – Wind.\n"
+    )
+
+    run(tmp_path)
+
+    assert not ArticleRedirect.objects.exists()
+    response = client.get("/2024/03/04/storm/")
+    assert response.status_code == 200
+    assert "Wind." in response.text
+
+
+def test_files_named_through_a_relative_path_or_a_link_are_remembered_by_their_real_path(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title: Story a\n\nOran – Report a.\n")
+    (tmp_path / "linked").symlink_to(folder)
+    (tmp_path / "b.txt").symlink_to(folder / "a.txt")
+    monkeypatch.chdir(tmp_path)
+
+    run(Path("linked"))
+    out, _err = run(Path("seeds") / "a.txt", Path("b.txt"))
+
+    assert Article.objects.get().source_path == (folder / "a.txt").resolve().as_posix()
+    assert "2 files: 0 created, 0 updated, 2 unchanged" in out
