@@ -53,8 +53,12 @@ UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
 
 def generation() -> str:
     """The current generation: the time (seconds since the epoch) of the last change."""
+    global _next_change_note
     value = cache.get(GENERATION_KEY)
     if value is None:
+        # A new or emptied cache: forget what this process noted, even should the clock
+        # give the same generation again (a frozen clock in tests).
+        _next_change_note = None
         value = f"{time.time():.6f}"
         cache.add(GENERATION_KEY, value, None)
         value = cache.get(GENERATION_KEY, value)
