@@ -8,16 +8,25 @@ shares the cache (Redis in production), so no reader is served a page older than
 last change, and no cached page outlives the next scheduled publication.
 
 Requests carrying a session cookie (editors) never read or fill the cache. Pages are
-kept finished (status, headers and bytes, as the last middleware left them), so a hit is
-answered before any session, locale, CSRF or authentication work.
+kept finished (status, headers and bytes, as the last middleware left them), with the
+generation they were made under, at a key that holds the host, the address and its
+language (``page_key``). One cache round trip reads the generation and the page together
+(``look_up``); a page of an older generation is not served.
+
+A hit is answered twice over from the same ``look_up``: by ``CachedPagesFirst`` in front of
+Django (``newsroom.wsgi``), before Django builds a request or sends its signals, and by
+``PublicPageCacheMiddleware``, first in the middleware, for whatever the first one leaves
+to Django (a scheduled change to put live, a 404, a server without that wrapper).
 """
 
 import hashlib
 import time
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models import Min, Q
 from django.http import HttpResponse
@@ -35,14 +44,21 @@ NOTHING_SCHEDULED = "none"
 # A process re-reads the next scheduled time at least this often, in case a change made
 # in another process (with a cache of its own) moved it.
 NEXT_CHANGE_TTL = 60
+# How long a process trusts its own note of the next scheduled time, read under the
+# current generation (any change gives a new generation, and a new read).
+NEXT_CHANGE_NOTE_SECONDS = 5
 # Paths whose answers are personal, secret or unbounded in number, in any language.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
 
 
 def generation() -> str:
     """The current generation: the time (seconds since the epoch) of the last change."""
+    global _next_change_note
     value = cache.get(GENERATION_KEY)
     if value is None:
+        # A new or emptied cache: forget what this process noted, even should the clock
+        # give the same generation again (a frozen clock in tests).
+        _next_change_note = None
         value = f"{time.time():.6f}"
         cache.add(GENERATION_KEY, value, None)
         value = cache.get(GENERATION_KEY, value)
@@ -58,6 +74,17 @@ def content_changed() -> None:
 def content_changed_on_commit() -> None:
     """Retire cached pages once the current transaction has committed."""
     transaction.on_commit(content_changed)
+
+
+class NextChangeNote(NamedTuple):
+    generation: str
+    at: datetime | None  # None: nothing scheduled
+    noted: float  # time.monotonic()
+
+
+# This process's note of the next scheduled change, so that a request checks for due
+# changes by comparing two times, with no cache read or query.
+_next_change_note: NextChangeNote | None = None
 
 
 def next_scheduled_change() -> datetime | None:
@@ -76,12 +103,35 @@ def next_scheduled_change() -> datetime | None:
     return None if value == NOTHING_SCHEDULED else value
 
 
-def run_due_changes() -> None:
-    """Once a scheduled time has passed: put due pending changes live, retire cached pages."""
-    due = next_scheduled_change()
-    if due is not None and due <= timezone.now():
-        staging.apply_due_staged_edits()
-        content_changed()
+def change_due(generation_value: str) -> bool | None:
+    """Whether a scheduled change has come due, from this process's note alone; None when
+    the note is missing, older than the generation or than ``NEXT_CHANGE_NOTE_SECONDS``."""
+    note = _next_change_note
+    if (
+        note is None
+        or note.generation != generation_value
+        or time.monotonic() - note.noted > NEXT_CHANGE_NOTE_SECONDS
+    ):
+        return None
+    return note.at is not None and note.at <= timezone.now()
+
+
+def run_due_changes(generation_value: str) -> str:
+    """Once a scheduled time has passed: put due pending changes live, retire cached pages.
+
+    Returns the generation current afterwards.
+    """
+    global _next_change_note
+    due = change_due(generation_value)
+    if due is None:
+        at = next_scheduled_change()
+        _next_change_note = NextChangeNote(generation_value, at, time.monotonic())
+        due = at is not None and at <= timezone.now()
+    if not due:
+        return generation_value
+    staging.apply_due_staged_edits()
+    content_changed()
+    return generation()
 
 
 def is_signed_in(request) -> bool:
@@ -112,7 +162,7 @@ def is_cacheable_response(response) -> bool:
     )
 
 
-def page_key(request, generation_value: str) -> str:
+def page_key(request) -> str:
     """The host, the address and its interface language: never a browser's language
     preference, so an English address is never answered with a French page, nor the
     reverse. ``get_host()`` also refuses a host not in ALLOWED_HOSTS, as it would further in.
@@ -120,7 +170,43 @@ def page_key(request, generation_value: str) -> str:
     language = path_language(request.path_info)
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"newsroom:page:{generation_value}:{language}:{digest}"
+    return f"newsroom:page:{language}:{digest}"
+
+
+class StoredPage(NamedTuple):
+    """A finished response as kept in the cache, with the generation it was made under."""
+
+    generation: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    content: bytes
+
+
+class LookUp(NamedTuple):
+    generation: str
+    key: str
+    page: StoredPage | None  # the stored page, if it is of the current generation
+
+
+def look_up(request, *, run_changes: bool = True) -> LookUp | None:
+    """The current generation, the request's key and its current page, in one cache read.
+
+    Puts due scheduled changes live first (``run_due_changes``); with ``run_changes``
+    false, which never queries the database, returns None when it would have to check.
+    """
+    key = page_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if not run_changes:
+        if current is None or change_due(current) is not False:
+            return None
+    else:
+        current = run_due_changes(current or generation())
+    page = found.get(key)
+    if page is not None and page.generation != current:
+        page = None
+    return LookUp(current, key, page)
 
 
 def seconds_to_keep(now: datetime) -> int:
@@ -155,26 +241,32 @@ def mark_public(response, *, generation_value: str, shared_seconds: int) -> None
     response["X-Cache-Generation"] = generation_value
 
 
-def stored(response) -> tuple[int, list[tuple[str, str]], bytes]:
-    """A finished response as kept in the cache."""
-    return response.status_code, list(response.items()), response.content
+def stored(response, *, generation_value: str) -> StoredPage:
+    return StoredPage(
+        generation_value,
+        response.status_code,
+        response.reason_phrase,
+        list(response.items()),
+        response.content,
+    )
 
 
-def from_stored(request, value) -> HttpResponse:
+def from_stored(request, page: StoredPage) -> HttpResponse:
     """The response kept by ``stored``, or 304 when the reader's copy is still current."""
-    status, headers, content = value
-    response = HttpResponse(content, status=status)
-    for name, header in headers:
+    response = HttpResponse(page.content, status=page.status, reason=page.reason)
+    for name, header in page.headers:
         response[name] = header
     response["X-Cache"] = "hit"
     return answer_conditional(request, response)
 
 
+def is_conditional(request) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
 def answer_conditional(request, response):
     """304 Not Modified when the request's If-None-Match or If-Modified-Since still holds."""
-    if response.status_code != 200 or not (
-        "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
-    ):
+    if response.status_code != 200 or not is_conditional(request):
         return response
     return get_conditional_response(
         request,
@@ -182,3 +274,42 @@ def answer_conditional(request, response):
         last_modified=parse_http_date_safe(response.get("Last-Modified")),
         response=response,
     )
+
+
+class CachedPagesFirst:
+    """WSGI: a reader's current cached page, answered before Django handles the request.
+
+    Answers only what ``PublicPageCacheMiddleware`` would answer from the cache, by the
+    same ``look_up``; everything else goes to Django unchanged: requests that are not
+    cacheable, a host not allowed (Django answers 400), a due scheduled change, a cached
+    404 (Django logs it), any error. Skipped for a hit: building Django's response,
+    its request signals (no database connection is used), the middleware.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        answer = self.cached(environ)
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, content = answer
+        start_response(status, headers)
+        return [content]
+
+    def cached(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        request = WSGIRequest(environ)
+        try:
+            found = is_cacheable_request(request) and look_up(request, run_changes=False)
+        except Exception:  # a host not allowed, the cache unreachable: Django answers and logs
+            return None
+        if not found or found.page is None or found.page.status >= 400:
+            return None
+        page = found.page
+        if is_conditional(request):
+            response = from_stored(request, page)
+            status = f"{response.status_code} {response.reason_phrase}"
+            return status, list(response.items()), response.content
+        return f"{page.status} {page.reason}", [*page.headers, ("X-Cache", "hit")], page.content

@@ -63,8 +63,7 @@ start_gunicorn() {  # port, then extra environment
     local port=$1
     shift
     env "$@" GUNICORN_WORKERS=2 GUNICORN_BIND="127.0.0.1:$port" "$GUNICORN" \
-        -c deploy/gunicorn.conf.py --access-logfile /dev/null \
-        --error-logfile "$work/gunicorn-$port.log" newsroom.wsgi &
+        -c deploy/gunicorn.conf.py --error-logfile "$work/gunicorn-$port.log" newsroom.wsgi &
     pids+=($!)
 }
 
@@ -117,6 +116,8 @@ http {
         listen 127.0.0.1:$NGINX_PORT;
         root $work/www;
         default_type text/html;
+        # The same file-handle cache as the front cache's (deploy/nginx/front-cache.conf).
+        open_file_cache max=10000 inactive=60s;
     }
     server {
         listen 127.0.0.1:$FRONT_PORT;
