@@ -12,8 +12,7 @@ common words slow.
 
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, When
+from django.db.models import QuerySet
 
 from .documents import Document
 from .query import ParsedQuery
@@ -56,10 +55,10 @@ _UPSERT = (
 )
 
 SNIPPET_OPTIONS = {
-    "start_sel": MATCH_START,
-    "stop_sel": MATCH_END,
-    "max_words": 35,
-    "min_words": 15,
+    "StartSel": MATCH_START,
+    "StopSel": MATCH_END,
+    "MaxWords": 35,
+    "MinWords": 15,
 }
 
 
@@ -89,57 +88,54 @@ class PostgresSearch:
         with self.connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def _matching(self, query: ParsedQuery, candidates: QuerySet) -> tuple[QuerySet, dict]:
-        queries = {
-            config: SearchQuery(query.websearch(), config=config, search_type="websearch")
+    def ranked(self, query: ParsedQuery, candidates: QuerySet, *, window: int) -> list[int]:
+        """The ids of the ``window + 1`` matching candidates added last: the ``window``
+        newest best match first (among equals, newest first), then the one more, which
+        only tells that more match.
+
+        Each configuration's condition is written out with its name, so PostgreSQL
+        reads that configuration's partial GIN index; only the newest matches are then
+        ranked, on their small rank vectors.
+        """
+        sql, params = candidates.order_by().values("id", "published_at").query.sql_with_params()
+        text = query.websearch()
+        match = " OR ".join(
+            f"(doc.config = '{config}' AND doc.vector @@ {_tsquery(config)})" for config in CONFIGS
+        )
+        rank = " ".join(
+            f"WHEN '{config}' THEN ts_rank(doc.rank_vector, {_tsquery(config)})"
             for config in CONFIGS
-        }
-        match = Q()
-        for config, tsquery in queries.items():
-            match |= Q(search_document__config=config, search_document__vector=tsquery)
-        return candidates.filter(match), queries
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "WITH latest AS MATERIALIZED ("
+                f"SELECT doc.article_id AS id, story.published_at FROM {TABLE} AS doc"
+                f" JOIN ({sql}) AS story ON story.id = doc.article_id WHERE {match}"
+                " ORDER BY doc.article_id DESC LIMIT %s)"
+                " SELECT id FROM ("
+                f"SELECT latest.id, latest.published_at, CASE doc.config {rank} END AS rank,"
+                " row_number() OVER (ORDER BY latest.id DESC) AS newest"
+                f" FROM latest JOIN {TABLE} AS doc ON doc.article_id = latest.id) AS ranked"
+                " ORDER BY newest > %s, rank DESC, published_at DESC, id DESC",
+                [*params, *[text] * len(CONFIGS), window + 1, *[text] * len(CONFIGS), window],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
-    def count(self, query: ParsedQuery, candidates: QuerySet, *, limit: int) -> int:
-        """How many candidates match, counting no further than ``limit``."""
-        matching, _queries = self._matching(query, candidates)
-        return matching.order_by()[:limit].count()
+    def snippets(self, query: ParsedQuery, ids: list[int]) -> dict[int, str]:
+        """The marked snippet of each of these stories' text, in its own configuration."""
+        options = ", ".join(
+            self.connection.ops.compose_sql(f"{option}=%s", [value])
+            for option, value in SNIPPET_OPTIONS.items()
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT article_id, ts_headline(config::regconfig, body,"
+                " websearch_to_tsquery(config::regconfig, %s), %s)"
+                f" FROM {TABLE} WHERE article_id = ANY(%s)",
+                [query.websearch(), options, ids],
+            )
+            return dict(cursor.fetchall())
 
-    def hits(
-        self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
-    ) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop``, best first, among the
-        ``window`` matches added last."""
-        matching, queries = self._matching(query, candidates)
-        latest = matching.order_by("-pk").values("pk")[:window]
-        rank = Case(
-            *(
-                When(
-                    search_document__config=config,
-                    then=SearchRank(F("search_document__rank_vector"), tsquery),
-                )
-                for config, tsquery in queries.items()
-            ),
-            output_field=FloatField(),
-        )
-        snippet = Case(
-            *(
-                When(
-                    search_document__config=config,
-                    then=SearchHeadline(
-                        F("search_document__body"), tsquery, config=config, **SNIPPET_OPTIONS
-                    ),
-                )
-                for config, tsquery in queries.items()
-            ),
-            output_field=TextField(),
-        )
-        # Rank narrow rows first; only the page's stories carry their text and snippet.
-        # The window's stories have matched already: rank them without matching again.
-        ids = list(
-            candidates.filter(pk__in=latest)
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-published_at", "-pk")
-            .values_list("pk", flat=True)[start:stop]
-        )
-        stories = candidates.with_related().annotate(search_snippet=snippet).in_bulk(ids)
-        return [(stories[pk], stories[pk].search_snippet) for pk in ids if pk in stories]
+
+def _tsquery(config: str) -> str:
+    return f"websearch_to_tsquery('{config}'::regconfig, %s)"
