@@ -180,6 +180,17 @@ def test_results_are_paginated_keeping_the_query(client):
         assert client.get(URL, {"q": "budget", "page": page}).status_code == 404
 
 
+def test_snippet_finds_a_word_far_into_a_long_story(client):
+    opening = " ".join(f"Paragraph {n} says nothing new." for n in range(200))
+    story("Long read", body=f"{opening} At last the lighthouse keeper spoke.")
+    story("Short read", body="The lighthouse stands. " + "Waves break. " * 300)
+    page = client.get(URL, {"q": "lighthouse keeper"}).text
+    assert re.search(r"the <mark>lighthouse</mark> <mark>keeper</mark> spoke", page)
+    assert "Short read" not in page
+    page = client.get(URL, {"q": "lighthouse"}).text
+    assert "<mark>lighthouse</mark> stands. Waves break." in page
+
+
 def test_snippets_and_headlines_cannot_inject_markup(client):
     story(
         "<b>Bold</b> pipeline claims",
@@ -404,7 +415,7 @@ def test_results_page_runs_a_fixed_number_of_queries(client):
         story(f"Budget story {n}", section=section)
     many = count_queries(client, URL, q="budget")
     assert few == many
-    assert many <= 8
+    assert many <= 6
 
 
 def test_a_very_common_word_ranks_only_the_latest_matches(client, monkeypatch):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from ..cards import StoryCard, story_cards
 from ..models import Article, Section
 from .documents import Document
 from .postgres import PostgresSearch
@@ -61,32 +62,42 @@ def _backend():
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
+    card: StoryCard
     snippet: SafeString
 
 
 class SearchResults:
     """The ranked hits of one search, read a page at a time.
 
-    A sequence for Django's Paginator: ``count()`` runs one query, and each slice runs
-    a fixed number, however many stories match. When more than ``MATCH_LIMIT`` stories
-    match, only the ``MATCH_LIMIT`` added last are counted and ranked (``is_truncated``).
+    A sequence for Django's Paginator. One query finds and ranks the matches (ids only),
+    which also counts them; each slice then reads its stories, their bylines and their
+    snippets in a fixed number of queries, however many stories match. When more than
+    ``MATCH_LIMIT`` stories match, only the ``MATCH_LIMIT`` added last are counted and
+    ranked (``is_truncated``).
     """
 
     def __init__(self, *, query: ParsedQuery, candidates, backend):
         self.query = query
         self.candidates = candidates
         self.backend = backend
-        self._count = None
+        self._ids = None
+        self._truncated = False
+
+    def _ranked_ids(self) -> list[int]:
+        if self._ids is None:
+            ids = self.backend.ranked(self.query, self.candidates, window=MATCH_LIMIT)
+            self._truncated = len(ids) > MATCH_LIMIT
+            self._ids = ids[:MATCH_LIMIT]
+        return self._ids
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = self.backend.count(self.query, self.candidates, limit=MATCH_LIMIT + 1)
-        return min(self._count, MATCH_LIMIT)
+        return len(self._ranked_ids())
 
     @property
     def is_truncated(self) -> bool:
         """More stories match than are counted and ranked."""
-        return self.count() < self._count
+        self._ranked_ids()
+        return self._truncated
 
     def __len__(self) -> int:
         return self.count()
@@ -94,14 +105,17 @@ class SearchResults:
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("Search results are read in slices, a page at a time.")
-        start, stop, _step = key.indices(self.count())
-        if stop <= start:
+        ids = self._ranked_ids()[key]
+        if not ids:
             return []
+        stories = self.candidates.for_cards().in_bulk(ids)
+        articles = [stories[pk] for pk in ids if pk in stories]
+        if not articles:
+            return []
+        snippets = self.backend.snippets(self.query, [article.pk for article in articles])
         return [
-            SearchHit(article=article, snippet=highlight(marked))
-            for article, marked in self.backend.hits(
-                self.query, self.candidates, start, stop, window=MATCH_LIMIT
-            )
+            SearchHit(article=article, card=card, snippet=highlight(snippets.get(article.pk, "")))
+            for article, card in zip(articles, story_cards(articles), strict=True)
         ]
 
 

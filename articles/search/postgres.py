@@ -12,8 +12,7 @@ common words slow.
 
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, When
+from django.db.models import QuerySet
 
 from .documents import Document
 from .query import ParsedQuery
@@ -55,11 +54,13 @@ _UPSERT = (
     " body = EXCLUDED.body, vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector"
 )
 
+# Snippets are looked for in a story's first characters before its whole text.
+OPENING_LENGTH = 1500
 SNIPPET_OPTIONS = {
-    "start_sel": MATCH_START,
-    "stop_sel": MATCH_END,
-    "max_words": 35,
-    "min_words": 15,
+    "StartSel": MATCH_START,
+    "StopSel": MATCH_END,
+    "MaxWords": 35,
+    "MinWords": 15,
 }
 
 
@@ -89,57 +90,79 @@ class PostgresSearch:
         with self.connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def _matching(self, query: ParsedQuery, candidates: QuerySet) -> tuple[QuerySet, dict]:
-        queries = {
-            config: SearchQuery(query.websearch(), config=config, search_type="websearch")
+    def ranked(self, query: ParsedQuery, candidates: QuerySet, *, window: int) -> list[int]:
+        """The ids of the ``window + 1`` matching candidates added last: the ``window``
+        newest best match first (among equals, newest first), then the one more, which
+        only tells that more match.
+
+        Each configuration's condition is written out with its name, so PostgreSQL
+        reads that configuration's partial GIN index; only the newest matches are then
+        ranked, on their small rank vectors.
+        """
+        sql, params = candidates.order_by().values("id", "published_at").query.sql_with_params()
+        text = query.websearch()
+        match = " OR ".join(
+            f"(doc.config = '{config}' AND doc.vector @@ {_tsquery(config)})" for config in CONFIGS
+        )
+        rank = " ".join(
+            f"WHEN '{config}' THEN ts_rank(doc.rank_vector, {_tsquery(config)})"
             for config in CONFIGS
-        }
-        match = Q()
-        for config, tsquery in queries.items():
-            match |= Q(search_document__config=config, search_document__vector=tsquery)
-        return candidates.filter(match), queries
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "WITH latest AS MATERIALIZED ("
+                f"SELECT doc.article_id AS id, story.published_at FROM {TABLE} AS doc"
+                f" JOIN ({sql}) AS story ON story.id = doc.article_id WHERE {match}"
+                " ORDER BY doc.article_id DESC LIMIT %s)"
+                " SELECT id FROM ("
+                f"SELECT latest.id, latest.published_at, CASE doc.config {rank} END AS rank,"
+                " row_number() OVER (ORDER BY latest.id DESC) AS newest"
+                f" FROM latest JOIN {TABLE} AS doc ON doc.article_id = latest.id) AS ranked"
+                " ORDER BY newest > %s, rank DESC, published_at DESC, id DESC",
+                [*params, *[text] * len(CONFIGS), window + 1, *[text] * len(CONFIGS), window],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
-    def count(self, query: ParsedQuery, candidates: QuerySet, *, limit: int) -> int:
-        """How many candidates match, counting no further than ``limit``."""
-        matching, _queries = self._matching(query, candidates)
-        return matching.order_by()[:limit].count()
+    def snippets(self, query: ParsedQuery, ids: list[int]) -> dict[int, str]:
+        """The marked snippet of each of these stories' text, in its own configuration.
 
-    def hits(
-        self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
-    ) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop``, best first, among the
-        ``window`` matches added last."""
-        matching, queries = self._matching(query, candidates)
-        latest = matching.order_by("-pk").values("pk")[:window]
-        rank = Case(
-            *(
-                When(
-                    search_document__config=config,
-                    then=SearchRank(F("search_document__rank_vector"), tsquery),
+        ts_headline reads every word of the text it is given through the dictionaries,
+        which is most of a results page's time on long stories: it is given the story's
+        opening first, and the whole text only when the opening marks no match.
+        """
+        options = ", ".join(
+            self.connection.ops.compose_sql(f"{option}=%s", [value])
+            for option, value in SNIPPET_OPTIONS.items()
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "WITH opening AS MATERIALIZED ("
+                "SELECT article_id, config, body, length(body) <= %s AS whole, "
+                + _HEADLINE.format(
+                    # Cut at the last space, so that no word is cut in two.
+                    text="CASE WHEN length(body) <= %s THEN body"
+                    r" ELSE regexp_replace(left(body, %s), '\S*$', '') END"
                 )
-                for config, tsquery in queries.items()
-            ),
-            output_field=FloatField(),
-        )
-        snippet = Case(
-            *(
-                When(
-                    search_document__config=config,
-                    then=SearchHeadline(
-                        F("search_document__body"), tsquery, config=config, **SNIPPET_OPTIONS
-                    ),
-                )
-                for config, tsquery in queries.items()
-            ),
-            output_field=TextField(),
-        )
-        # Rank narrow rows first; only the page's stories carry their text and snippet.
-        # The window's stories have matched already: rank them without matching again.
-        ids = list(
-            candidates.filter(pk__in=latest)
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-published_at", "-pk")
-            .values_list("pk", flat=True)[start:stop]
-        )
-        stories = candidates.with_related().annotate(search_snippet=snippet).in_bulk(ids)
-        return [(stories[pk], stories[pk].search_snippet) for pk in ids if pk in stories]
+                + f" AS snippet FROM {TABLE} WHERE article_id = ANY(%s))"
+                " SELECT article_id, CASE WHEN whole OR strpos(snippet, %s) > 0 THEN snippet"
+                f" ELSE {_HEADLINE.format(text='body')} END FROM opening",
+                [
+                    *[OPENING_LENGTH] * 3,
+                    query.websearch(),
+                    options,
+                    ids,
+                    MATCH_START,
+                    query.websearch(),
+                    options,
+                ],
+            )
+            return dict(cursor.fetchall())
+
+
+_HEADLINE = (
+    "ts_headline(config::regconfig, {text}, websearch_to_tsquery(config::regconfig, %s), %s)"
+)
+
+
+def _tsquery(config: str) -> str:
+    return f"websearch_to_tsquery('{config}'::regconfig, %s)"

@@ -20,7 +20,6 @@ TABLE = "articles_search_fts"
 WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_TOKENS = 32
 
-_MATCHES = f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s"
 _RANKED = (
     f"SELECT rowid AS id, bm25({TABLE}, {', '.join(map(str, WEIGHTS))}) AS score"
     f" FROM {TABLE} WHERE {TABLE} MATCH %s"
@@ -55,49 +54,34 @@ class SqliteSearch:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
             cursor.execute(f"ANALYZE {Article._meta.db_table}")
 
-    def _candidates(self, candidates: QuerySet) -> tuple[str, tuple]:
-        return candidates.order_by().values("id", "published_at").query.sql_with_params()
+    def ranked(self, query: ParsedQuery, candidates: QuerySet, *, window: int) -> list[int]:
+        """The ids of the ``window + 1`` matching candidates added last: the ``window``
+        newest best match first (among equals, newest first), then the one more, which
+        only tells that more match.
 
-    def count(self, query: ParsedQuery, candidates: QuerySet, *, limit: int) -> int:
-        """How many candidates match, counting no further than ``limit``."""
-        sql, params = self._candidates(candidates)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM ({_MATCHES}) AS hits"
-                f" CROSS JOIN ({sql}) AS story ON story.id = hits.id LIMIT %s)",
-                [query.fts5(), *params, limit],
-            )
-            return cursor.fetchone()[0]
-
-    def hits(
-        self, query: ParsedQuery, candidates: QuerySet, start: int, stop: int, *, window: int
-    ) -> list:
-        """(story, marked snippet) for hits ``start`` to ``stop``, best first, among the
-        ``window`` matches added last.
-
-        The match is read newest row first and stops at ``window`` candidates (CROSS JOIN
-        keeps SQLite from starting at the stories), so only those are scored.
+        The match is read newest row first and stops there (CROSS JOIN keeps SQLite from
+        starting at the stories), so only those are scored.
         """
-        sql, params = self._candidates(candidates)
-        expression = query.fts5()
+        sql, params = candidates.order_by().values("id", "published_at").query.sql_with_params()
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "WITH latest(id, score, published_at) AS MATERIALIZED ("
                 f"SELECT hits.id, hits.score, story.published_at FROM ({_RANKED}) AS hits"
                 f" CROSS JOIN ({sql}) AS story ON story.id = hits.id"
                 " ORDER BY hits.id DESC LIMIT %s)"
-                " SELECT id FROM latest ORDER BY score, published_at DESC, id DESC"
-                " LIMIT %s OFFSET %s",
-                [expression, *params, window, stop - start, start],
+                " SELECT id FROM latest"
+                " ORDER BY row_number() OVER (ORDER BY id DESC) > %s,"
+                " score, published_at DESC, id DESC",
+                [query.fts5(), *params, window + 1, window],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return []
+            return [row[0] for row in cursor.fetchall()]
+
+    def snippets(self, query: ParsedQuery, ids: list[int]) -> dict[int, str]:
+        """The marked snippet of each of these stories' body."""
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, snippet({TABLE}, 2, %s, %s, %s, %s) FROM {TABLE}"
                 f" WHERE {TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-                [MATCH_START, MATCH_END, "…", SNIPPET_TOKENS, expression, *ids],
+                [MATCH_START, MATCH_END, "…", SNIPPET_TOKENS, query.fts5(), *ids],
             )
-            snippets = dict(cursor.fetchall())
-        stories = candidates.with_related().in_bulk(ids)
-        return [(stories[pk], snippets.get(pk, "")) for pk in ids if pk in stories]
+            return dict(cursor.fetchall())
