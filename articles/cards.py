@@ -49,10 +49,21 @@ def story_cards(articles: Iterable[Article]) -> list[StoryCard]:
 
     One query for the bylines, besides the stories' own (and their photos' renditions).
     """
-    articles = list(articles)
-    names = byline_names([article.pk for article in articles])
+    return story_card_lists(articles)[0]
+
+
+def story_card_lists(*lists: Iterable[Article]) -> list[list[StoryCard]]:
+    """Cards for several lists of stories read with ``for_cards()``, list by list.
+
+    One query for the bylines of all the lists, besides the stories' own.
+    """
+    lists = [list(articles) for articles in lists]
+    names = byline_names([article.pk for articles in lists for article in articles])
     language = get_language()
-    return [card(article, names.get(article.pk, []), language) for article in articles]
+    return [
+        [card(article, names.get(article.pk, []), language) for article in articles]
+        for articles in lists
+    ]
 
 
 def byline_names(article_ids: list[int]) -> dict[int, list[str]]:

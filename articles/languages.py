@@ -8,7 +8,7 @@ Arabic. A story keeps its own language (``Article.language``) whatever the inter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 
@@ -70,7 +70,7 @@ def switcher_links(request) -> list[LanguageLink]:
         here = request.path
     links = []
     for code, _name in settings.LANGUAGES:
-        url = here if code == current else translate_url(here, code)
+        url = here if code == current else _translated(request, here, code)
         if url == here and code != current:
             # Not a page of the public site (a 404): offer that language's home page.
             url = in_language(code, reverse, "articles:home")
@@ -85,3 +85,21 @@ def switcher_links(request) -> list[LanguageLink]:
             )
         )
     return links
+
+
+def _translated(request, here: str, code: str) -> str:
+    """``here`` in interface language ``code``, else ``here`` unchanged.
+
+    What ``django.urls.translate_url`` does, from the match the request was answered
+    with instead of resolving the address once more for every language.
+    """
+    match = request.resolver_match
+    if match is None or match.url_name is None:
+        return here
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    try:
+        url = in_language(code, reverse, name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return here
+    query = here.partition("?")[2]
+    return f"{url}?{query}" if query else url

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
-from .cards import story_cards
+from .cards import story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import (
     Article,
@@ -56,9 +56,12 @@ class HomeView(TemplateView):
             )
         ).values("newest")
         section_leads = Article.objects.for_cards().filter(pk__in=newest_per_section)
+        latest_cards, section_lead_cards = story_card_lists(
+            latest, section_leads.order_by("section__position", "section__name")
+        )
         return super().get_context_data(
-            latest=story_cards(latest),
-            section_leads=story_cards(section_leads.order_by("section__position", "section__name")),
+            latest=latest_cards,
+            section_leads=section_lead_cards,
             page_meta=metadata.home_page(self.request),
             **kwargs,
         )

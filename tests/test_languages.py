@@ -99,6 +99,20 @@ def test_switcher_on_a_missing_page_offers_each_language_s_home(client):
     assert '<a href="/ar/" hreflang="ar"' in html
 
 
+def test_switcher_on_a_story_keeps_its_address_in_every_language(client):
+    story = ArticleFactory(slug="gas-talks", published_at=PUBLISHED)
+    html = client.get(f"/fr{story.get_absolute_url()}").text
+    assert '<a href="/2024/03/05/gas-talks/" hreflang="en"' in html
+    assert '<a href="/ar/2024/03/05/gas-talks/" hreflang="ar"' in html
+
+
+def test_switcher_on_a_missing_story_keeps_the_address_it_was_asked_for(client):
+    response = client.get("/ar/2024/03/05/no-such-story/")
+    assert response.status_code == 404
+    assert '<a href="/2024/03/05/no-such-story/" hreflang="en"' in response.text
+    assert '<a href="/fr/2024/03/05/no-such-story/" hreflang="fr"' in response.text
+
+
 def test_lists_name_their_versions_in_every_language(client, section):
     ArticleFactory(section=section)
     html = client.get("/ar/section/maghreb/").text

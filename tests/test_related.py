@@ -149,7 +149,7 @@ def test_related_stories_take_a_fixed_number_of_queries(
     # As on the story page, the story's tags are already read.
     story = Article.objects.prefetch_related("tags").get(pk=story.pk)
     add_related_stories(2, section, ["Gas"], photos)
-    expected = 4 if photos else 3  # ranked, stories, bylines (and photos)
+    expected = 3 if photos else 2  # stories, bylines (and photos)
     with django_assert_num_queries(expected):
         assert len(Article.objects.published().related_to(story)) == 2
     add_related_stories(12, section, ["Gas", "Oil", "Algeria"], photos)

@@ -14,9 +14,9 @@ from .queries import count_queries
 pytestmark = pytest.mark.django_db
 
 # The story (with its section, photo and whether it has translations), its tags, its
-# corrections, the related stories' ranking, the related stories, the bylines of all of
+# corrections, the related stories (ranked in the same query), the bylines of all of
 # them, and the menu's sections.
-STORY_PAGE_QUERIES = 7
+STORY_PAGE_QUERIES = 6
 
 
 def newsroom(section, *, stories, photos=False):
@@ -30,7 +30,7 @@ def newsroom(section, *, stories, photos=False):
         )
 
 
-def test_a_story_page_runs_seven_queries_however_big_the_newsroom(client):
+def test_a_story_page_runs_six_queries_however_big_the_newsroom(client):
     section = SectionFactory()
     story = ArticleFactory(
         section=section, tags=["Gas", "Tag 1", "Tag 2"], authors=[AuthorFactory()]

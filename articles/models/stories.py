@@ -12,11 +12,11 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     When,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
@@ -233,32 +233,36 @@ class ArticleQuerySet(models.QuerySet):
         among equals; when fewer than ``limit`` share a tag, the newest stories of the same
         section fill the list. Only the ``RELATED_PER_TAG`` newest public stories of each
         of the story's tags are ranked, read from the tag links' index, so the work is the
-        same whether a tag is on ten stories or on a hundred thousand. Two queries (with
+        same whether a tag is on ten stories or on a hundred thousand. One query (with
         the story's tags prefetched), plus prefetches for the cards, which read the bylines
         and photos of the stories ``together_with`` too.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
-        ranked = _ranked_by_shared_tags(article, tag_ids, limit, using=self.db) if tag_ids else []
         others = self.exclude(pk=article.pk)
         # The stories are read through ``self``: whatever the links say, only stories
-        # readers may see are shown. The section is asked only when too few share a tag.
-        wanted = Q(pk__in=ranked)
-        if len(ranked) < limit:
-            newest_in_section = others.filter(section=article.section_id).order_by(
-                "-published_at", "-pk"
-            )
-            wanted |= Q(pk__in=newest_in_section.values("pk")[:limit])
-        stories = {
-            story.pk: story
-            for story in others.filter(wanted)
+        # readers may see are shown. The best ranked and the section's newest are read
+        # together and put in order by the tags each shares with the story.
+        newest_in_section = (
+            others.filter(section=article.section_id)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:limit]
+        )
+        wanted, params = newest_in_section.query.get_compiler(using=self.db).as_sql()
+        wanted = f"SELECT * FROM ({wanted}) newest_in_section"
+        shared = models.Value(0, output_field=models.IntegerField())
+        if tag_ids:
+            # One list of ids, not two lists joined by OR: PostgreSQL would read every story.
+            ranked, ranked_params = _ranked_by_shared_tags(article, tag_ids, limit, using=self.db)
+            wanted = f"{wanted} UNION SELECT * FROM ({ranked}) ranked"
+            params = (*params, *ranked_params)
+            shared = _shared_tags(tag_ids, using=self.db)
+        related = list(
+            others.filter(pk__in=RawSQL(wanted, params))
+            .annotate(shared_tags=shared)
             .select_related("section", "lead_photo")
             .only(*CARD_FIELDS)
-            .order_by("-published_at", "-pk")
-        }
-        # Stories sharing tags first, in rank order; the section's newest fill the rest.
-        related = [stories[pk] for pk in ranked if pk in stories]
-        related += [story for pk, story in stories.items() if pk not in ranked]
-        related = related[:limit]
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
         prefetch_related_objects(
             [*together_with, *related],
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
@@ -267,15 +271,29 @@ class ArticleQuerySet(models.QuerySet):
         return related
 
 
+def _shared_tags(tag_ids: list[int], *, using: str) -> RawSQL:
+    """How many of ``tag_ids`` each story of the query carries, from the links' index."""
+    connection = connections[using]
+    links = connection.ops.quote_name(TaggedArticle._meta.db_table)
+    story_id = ".".join(connection.ops.quote_name(name) for name in (Article._meta.db_table, "id"))
+    return RawSQL(
+        f"SELECT COUNT(*) FROM {links} link WHERE link.content_object_id = {story_id}"
+        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})",
+        tag_ids,
+        output_field=models.IntegerField(),
+    )
+
+
 def _ranked_by_shared_tags(
     article: "Article", tag_ids: list[int], limit: int, *, using: str
-) -> list[int]:
-    """Ids of the stories sharing most of ``tag_ids`` with ``article``, newer first among equals.
+) -> tuple[str, list]:
+    """SQL and parameters for the ids of the stories sharing most of ``tag_ids``.
 
-    The candidates are each tag's ``RELATED_PER_TAG`` newest public stories, straight
-    from the index on (tag, live_from); the shared tags of each candidate are then
-    counted exactly. Written in SQL: Django cannot put a LIMIT inside a UNION on SQLite,
-    and composing the same query from querysets cost several times its running time.
+    Newer first among equals, never ``article`` itself. The candidates are each tag's
+    ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
+    live_from); the shared tags of each candidate are then counted exactly. Written in
+    SQL: Django cannot put a LIMIT inside a UNION on SQLite, and composing the same
+    query from querysets cost several times its running time.
     """
     connection = connections[using]
     links = connection.ops.quote_name(TaggedArticle._meta.db_table)
@@ -301,15 +319,12 @@ def _ranked_by_shared_tags(
         f"SELECT story.published_at FROM {stories} story"
         " WHERE story.id = candidate.content_object_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT candidate.content_object_id, ({shared}) AS shared,"
-            f" ({published}) AS published FROM ({newest}) candidate"
-            " ORDER BY shared DESC, published DESC, candidate.content_object_id DESC"
-            " LIMIT %s",
-            [*tag_ids, *params, limit],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return (
+        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
+        f" ORDER BY ({shared}) DESC, ({published}) DESC, candidate.content_object_id DESC"
+        " LIMIT %s",
+        [*params, *tag_ids, limit],
+    )
 
 
 # A revision holds the whole story: what is followed here is saved and restored with it.
