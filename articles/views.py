@@ -36,8 +36,8 @@ STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 
 def cards_by_id(ids):
-    """Cards of the stories with these ids (from a ``published()`` list), in list order."""
-    return story_cards(Article.objects.for_cards().filter(pk__in=ids))
+    """Cards of the stories with these ids, in list order; ``published()`` is asked again."""
+    return story_cards(Article.objects.published().for_cards().filter(pk__in=ids))
 
 
 class HomeView(TemplateView):

@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from articles.models import Article
+from articles.views import cards_by_id
+
 from .factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +150,12 @@ def test_a_card_with_a_photo_shows_it_small_and_lazily(client, section):
         card,
     )
     assert 'alt="Ministers at a table" loading="lazy" decoding="async"></picture>' in card
+
+
+def test_cards_read_by_id_ask_again_whether_each_story_is_public(story, section):
+    unpublished = ArticleFactory(headline="Pulled story", section=section)
+    Article.objects.filter(pk=unpublished.pk).update(status=Article.Status.DRAFT)
+
+    cards = cards_by_id([story.pk, unpublished.pk])
+
+    assert [card.headline for card in cards] == ["Gas & oil talks"]
