@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -81,10 +81,23 @@ class StorySitemap(Sitemap):
         return article.revised_at or article.published_at
 
     def get_latest_lastmod(self):
-        latest = Article.objects.published().aggregate(
-            published=Max("published_at"), revised=Max("revised_at")
+        # Two walks from the newest end of an index, not an aggregate over every story:
+        # the public list index, and the partial index of updated stories (each checked
+        # by primary key, so the planner has no other index to prefer).
+        newest = (
+            Article.objects.published()
+            .order_by("-published_at")
+            .values_list("published_at", flat=True)
+            .first()
         )
-        return max(filter(None, latest.values()), default=None)
+        newest_update = (
+            Article.objects.filter(revised_at__isnull=False)
+            .filter(Exists(Article.objects.published().filter(pk=OuterRef("pk"))))
+            .order_by("-revised_at")
+            .values_list("revised_at", flat=True)
+            .first()
+        )
+        return max(filter(None, [newest, newest_update]), default=None)
 
 
 def story_is_public(field: str) -> Exists:

@@ -82,6 +82,29 @@ def test_index_dates_the_story_sitemap_by_the_latest_change(client):
     assert lastmod == NOW - timedelta(hours=2)
 
 
+def index_lastmod(client):
+    root = get_xml(client, INDEX)
+    [stories] = [
+        s for s in root.findall("s:sitemap", NS) if "stories" in s.findtext("s:loc", "", NS)
+    ]
+    return datetime.fromisoformat(stories.findtext("s:lastmod", namespaces=NS))
+
+
+@pytest.mark.parametrize("hidden", HIDDEN_STORIES.values(), ids=HIDDEN_STORIES.keys())
+def test_index_date_ignores_updates_readers_cannot_see(client, hidden):
+    ArticleFactory(published_at=NOW - timedelta(days=3), revised_at=NOW - timedelta(hours=6))
+    ArticleFactory(**hidden)
+    Article.objects.exclude(revised_at__isnull=False).update(revised_at=NOW - timedelta(hours=1))
+    assert index_lastmod(client) == NOW - timedelta(hours=6)
+
+
+def test_index_dates_by_the_newest_publication_when_it_is_later_than_every_update(client):
+    ArticleFactory(published_at=NOW - timedelta(days=3), revised_at=NOW - timedelta(days=2))
+    ArticleFactory(published_at=NOW - timedelta(hours=4))
+    ArticleFactory(scheduled=True)
+    assert index_lastmod(client) == NOW - timedelta(hours=4)
+
+
 # Stories
 
 

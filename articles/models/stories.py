@@ -519,6 +519,12 @@ class Article(models.Model):
                 fields=["section", "status", "published_at", "id", "embargo_until"],
                 name="article_section_list_idx",
             ),
+            # The newest update, for the sitemap index: only updated stories are in it.
+            models.Index(
+                fields=["revised_at"],
+                condition=models.Q(revised_at__isnull=False),
+                name="article_revised_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
