@@ -26,10 +26,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models import Min, Q
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
+from django.test.signals import setting_changed
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -145,9 +149,15 @@ def is_cacheable_request(request) -> bool:
         and request.method in ("GET", "HEAD")
         and not is_signed_in(request)
         and "HTTP_AUTHORIZATION" not in request.META
-        and not path_without_language(request.path).startswith(UNCACHED_PREFIXES)
-        # Plain HTTP must still be redirected by SecurityMiddleware, further in.
-        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
+        and is_cacheable_address(request)
+    )
+
+
+def is_cacheable_address(request) -> bool:
+    """What the address alone says: not a personal or unbounded page, not plain HTTP that
+    SecurityMiddleware, further in, must redirect."""
+    return not path_without_language(request.path).startswith(UNCACHED_PREFIXES) and (
+        request.is_secure() or not settings.SECURE_SSL_REDIRECT
     )
 
 
@@ -276,14 +286,65 @@ def answer_conditional(request, response):
     )
 
 
+# The parts of a WSGI environ that settle a request's address: its host, path, query and
+# scheme, as Django's request reads them (``get_host``, ``get_full_path``, ``is_secure``).
+ADDRESS_ENVIRON = (
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "SCRIPT_URL",
+    "REDIRECT_URL",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "wsgi.url_scheme",
+)
+# Addresses this process has seen, each with its page key, or None when its pages are
+# never answered from the cache (a host not allowed, an uncached path, plain HTTP to
+# redirect). Emptied when full, and when a setting changes (tests).
+_address_keys: dict[tuple, str | None] = {}
+ADDRESSES_KEPT = 4096
+
+
+@receiver(setting_changed)
+def forget_addresses(**kwargs) -> None:
+    _address_keys.clear()
+
+
+def address_key(environ) -> str | None:
+    """``page_key`` of the request ``environ`` describes, or None if its address is never
+    answered from the cache; worked out once per address and process."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    address = (
+        *[environ.get(name) for name in ADDRESS_ENVIRON],
+        environ.get(proxy_header[0]) if proxy_header else None,
+    )
+    try:
+        return _address_keys[address]
+    except KeyError:
+        pass
+    request = WSGIRequest(environ)
+    try:
+        key = page_key(request) if is_cacheable_address(request) else None
+    except DisallowedHost:
+        key = None
+    if len(_address_keys) >= ADDRESSES_KEPT:
+        _address_keys.clear()
+    _address_keys[address] = key
+    return key
+
+
 class CachedPagesFirst:
     """WSGI: a reader's current cached page, answered before Django handles the request.
 
     Answers only what ``PublicPageCacheMiddleware`` would answer from the cache, by the
-    same ``look_up``; everything else goes to Django unchanged: requests that are not
-    cacheable, a host not allowed (Django answers 400), a due scheduled change, a cached
-    404 (Django logs it), any error. Skipped for a hit: building Django's response,
-    its request signals (no database connection is used), the middleware.
+    same rules, key and generation; everything else goes to Django unchanged: requests
+    that are not cacheable, a host not allowed (Django answers 400), a due scheduled
+    change, a cached 404 (Django logs it), any error. A hit reads the environ and the
+    cache alone: no Django request, response, signals (no database connection is used)
+    or middleware.
     """
 
     def __init__(self, application):
@@ -298,18 +359,33 @@ class CachedPagesFirst:
         return [content]
 
     def cached(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or "HTTP_AUTHORIZATION" in environ
+            or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
+        ):
             return None
-        request = WSGIRequest(environ)
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies and settings.SESSION_COOKIE_NAME in parse_cookie(cookies):
+            return None  # an editor
         try:
-            found = is_cacheable_request(request) and look_up(request, run_changes=False)
-        except Exception:  # a host not allowed, the cache unreachable: Django answers and logs
+            key = address_key(environ)
+            if key is None:
+                return None
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:  # the cache unreachable: Django answers and logs
             return None
-        if not found or found.page is None or found.page.status >= 400:
+        current, page = found.get(GENERATION_KEY), found.get(key)
+        if (
+            page is None
+            or current is None
+            or page.generation != current
+            or page.status >= 400
+            or change_due(current) is not False
+        ):
             return None
-        page = found.page
-        if is_conditional(request):
-            response = from_stored(request, page)
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            response = from_stored(WSGIRequest(environ), page)
             status = f"{response.status_code} {response.reason_phrase}"
             return status, list(response.items()), response.content
         return f"{page.status} {page.reason}", [*page.headers, ("X-Cache", "hit")], page.content

@@ -7,13 +7,15 @@
 # Run bench/generate.py on the same database first. Starts, on 127.0.0.1 only, two
 # gunicorns (2 sync workers each, debug off), one with the page cache on and one with
 # it off (NEWSROOM_PAGE_CACHE_SECONDS=0), and nginx serving the story page's HTML as a
-# static file; runs `wrk -t2 -c32 -d10s` against each page. Then the front cache of
+# static file; runs `wrk -t2 -c32 -d10s` against each page, and against the cached story
+# through another gunicorn with gthread workers (4 threads each), which keep connections
+# open where sync workers close each one. Then the front cache of
 # deploy/nginx/ in front of a third gunicorn sharing a Redis page cache: the same pages
 # through it, and a check that after a story is changed (through the services, which
 # refresh the front cache) the next request through nginx shows the change. Stops
 # everything it started. nginx, wrk and redis-server come from Debian's packages and are
 # installed if missing (needs root). BENCH_DURATION (10s), BENCH_PORT (18700: uses it
-# and the next four) and PYTHON override.
+# and the next six) and PYTHON override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,7 @@ NGINX_PORT=$((PORT + 2))
 FRONT_PORT=$((PORT + 3))
 FRONT_APP_PORT=$((PORT + 4))
 REDIS_PORT=$((PORT + 5))
+THREADED_PORT=$((PORT + 6))
 
 if [[ -z "${NEWSROOM_SQLITE_PATH:-}${DATABASE_URL:-}" ]]; then
     echo "Set NEWSROOM_SQLITE_PATH or DATABASE_URL to the database bench/generate.py filled." >&2
@@ -79,6 +82,8 @@ wait_for() {  # url
 
 start_gunicorn "$CACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=300  # per-worker memory: a bench never edits
 start_gunicorn "$UNCACHED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=0
+start_gunicorn "$THREADED_PORT" NEWSROOM_PAGE_CACHE_SECONDS=300 GUNICORN_WORKER_CLASS=gthread \
+    GUNICORN_THREADS=4
 # Behind the front cache: a page cache shared with the process that changes a story.
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
@@ -87,6 +92,7 @@ REFRESH_SECRET=$("$PYTHON" -c "import secrets; print(secrets.token_urlsafe(24))"
 start_gunicorn "$FRONT_APP_PORT" REDIS_URL="$REDIS_URL"
 wait_for "http://127.0.0.1:$CACHED_PORT/"
 wait_for "http://127.0.0.1:$UNCACHED_PORT/"
+wait_for "http://127.0.0.1:$THREADED_PORT/"
 wait_for "http://127.0.0.1:$FRONT_APP_PORT/"
 
 mkdir -p "$work/www"
@@ -150,6 +156,7 @@ declare -a names=(
     "section, uncached"
     "home, cached"
     "home, uncached"
+    "story, cached, gthread"
     "story, nginx front cache"
     "section, nginx front cache"
     "home, nginx front cache"
@@ -162,12 +169,13 @@ declare -a urls=(
     "http://127.0.0.1:$UNCACHED_PORT${url[section]}"
     "http://127.0.0.1:$CACHED_PORT/"
     "http://127.0.0.1:$UNCACHED_PORT/"
+    "http://127.0.0.1:$THREADED_PORT${url[story]}"
     "http://127.0.0.1:$FRONT_PORT${url[story]}"
     "http://127.0.0.1:$FRONT_PORT${url[section]}"
     "http://127.0.0.1:$FRONT_PORT/"
 )
 
-echo "wrk -t2 -c32 -d$DURATION on 127.0.0.1; gunicorn: 2 sync workers, debug off"
+echo "wrk -t2 -c32 -d$DURATION on 127.0.0.1; gunicorn: 2 sync workers (gthread: 2 workers, 4 threads each), debug off"
 printf '%-28s %10s %10s\n' "target" "req/s" "of nginx"
 nginx_rate=""
 for i in "${!names[@]}"; do

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import newsroom.wsgi
-from articles import services
+from articles import page_cache, services
 from articles.page_cache import CachedPagesFirst
 
 from .factories import ArticleFactory
@@ -232,3 +232,41 @@ def test_posts_and_searches_go_to_django():
     ]:
         answer = serve(path, method=method)
         assert answer.django and "X-Cache" not in answer, (method, path)
+
+
+def test_requests_with_credentials_go_to_django_even_once_their_address_is_known():
+    ArticleFactory()
+    serve("/")
+    assert not serve("/", Cookie="theme=dark; lang=fr").django  # a reader's own cookies
+    answer = serve("/", Authorization="Basic ZWRpdG9yOnNlY3JldA==")
+    assert answer.django and "X-Cache" not in answer
+
+
+def test_each_query_is_its_own_page():
+    ArticleFactory()
+    serve("/latest/")
+    serve("/latest/?page=2")
+    first, second = serve("/latest/"), serve("/latest/?page=2")
+    assert first.status_code == 200 and not first.django
+    assert second.status_code == 404 and second.django  # never the first page's copy
+
+
+def test_a_host_refused_after_a_settings_change_is_no_longer_answered(settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    ArticleFactory()
+    serve("/", host="news.example.org")
+    assert not serve("/", host="news.example.org").django
+    settings.ALLOWED_HOSTS = ["testserver"]
+    refused = serve("/", host="news.example.org")
+    assert refused.status_code == 400 and refused.django
+
+
+def test_many_addresses_keep_the_answers_right(monkeypatch):
+    monkeypatch.setattr(page_cache, "ADDRESSES_KEPT", 2)
+    ArticleFactory()
+    paths = ["/", "/fr/", "/latest/", "/search/?q=x"]
+    for path in paths:
+        serve(path)
+    answers = [serve(path) for path in paths * 2]
+    assert [answer.django for answer in answers] == [False, False, False, True] * 2
+    assert len(page_cache._address_keys) <= 2
