@@ -103,6 +103,6 @@ def test_prepared_statements_can_be_turned_off_for_a_connection_pooler():
 
 
 def test_sqlite_has_no_postgresql_options(tmp_path):
-    options = database_options(NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    options = database_options(DATABASE_URL="", NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     assert "server_side_binding" not in options
     assert options["transaction_mode"] == "IMMEDIATE"
