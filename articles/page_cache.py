@@ -28,12 +28,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Min, Q
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
-from django.test.signals import setting_changed
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe

@@ -1,7 +1,7 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import global_settings, settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -292,16 +292,19 @@ class AuthorView(StoryListView):
 
 
 def story_queryset():
-    """The story of a story page with its section, photo, tags and corrections, and
-    whether other stories translate it, in a fixed number of queries.
+    """The story of a story page with its section, photo and tags, and whether other
+    stories translate it and whether it has corrections, in a fixed number of queries.
 
-    ``render_story`` reads its bylines (and its photo's sizes) together with those of its
-    related stories.
+    ``render_story`` reads its corrections when it has any, and its bylines (and its
+    photo's sizes) together with those of its related stories.
     """
     return (
         Article.objects.select_related("section__parent", "lead_photo")
-        .prefetch_related("tags", "corrections")
-        .annotate(has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))))
+        .prefetch_related("tags")
+        .annotate(
+            has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+        )
     )
 
 
@@ -333,6 +336,9 @@ def render_story(request, article, *, preview=False, share_link=None):
     button and share links all render through here. Only published translations are
     linked, even from a preview.
     """
+    # Most stories have no corrections: their empty list then costs no query.
+    corrections = Correction.objects.all() if article.has_corrections else Correction.objects.none()
+    prefetch_related_objects([article], Prefetch("corrections", queryset=corrections))
     related = Article.objects.published().related_to(article, together_with=[article])
     translations = []
     if article.translation_of_id is not None or article.has_translations:

@@ -1,5 +1,6 @@
 """Production settings: each case starts a fresh process, as a deployment would."""
 
+import json
 import os
 import subprocess
 import sys
@@ -71,3 +72,37 @@ def test_local_editor_gets_a_random_password_once(capsys):
     assert "already exists" in second
     assert password not in second
     assert get_user_model().objects.count() == 1
+
+
+def database_options(**env) -> dict:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), default=str))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+POSTGRES = {"DATABASE_URL": "postgres://newsroom:secret@db.example.org:5432/newsroom"}
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries():
+    options = database_options(**POSTGRES)
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+
+
+def test_prepared_statements_can_be_turned_off_for_a_connection_pooler():
+    options = database_options(**POSTGRES, DATABASE_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+def test_sqlite_has_no_postgresql_options(tmp_path):
+    options = database_options(DATABASE_URL="", NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    assert "server_side_binding" not in options
+    assert options["transaction_mode"] == "IMMEDIATE"
