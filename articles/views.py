@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .card_query import card_stories
 from .cards import story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import (
@@ -37,7 +38,7 @@ STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 def cards_by_id(ids):
     """Cards of the stories with these ids, in list order; ``published()`` is asked again."""
-    return story_cards(Article.objects.published().for_cards().filter(pk__in=ids))
+    return story_cards(card_stories(ids))
 
 
 class HomeView(TemplateView):
