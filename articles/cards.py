@@ -22,7 +22,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
 from . import addresses
-from .models import Article, Byline, Image
+from .models import Article, Image
+from .plain_queries import byline_rows
 
 DEK_WORDS = 40
 # A longer credit ("Reporting by ... and agencies in ...") is left to the story page.
@@ -72,8 +73,7 @@ def byline_names(article_ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     if not article_ids:
         return names
-    rows = Byline.objects.filter(article__in=article_ids).values_list("article_id", "author__name")
-    for article_id, name in rows:
+    for article_id, name in byline_rows(article_ids):
         names.setdefault(article_id, []).append(name)
     return names
 

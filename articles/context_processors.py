@@ -1,12 +1,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, router
 from django.utils.functional import SimpleLazyObject
 
 from .addresses import bound_address
 from .languages import switcher_links
-from .models import Section
+from .plain_queries import top_sections
 
 
 def publication(request):
@@ -29,22 +28,9 @@ class MenuSection:
 
 
 def menu_sections() -> list[MenuSection]:
-    """The top-level sections, in the menu's order (``Section.Meta.ordering``).
-
-    Every public page runs this query; written out, it costs a tenth of what the ORM
-    takes to build it.
-    """
-    connection = connections[router.db_for_read(Section)]
-    quote = connection.ops.quote_name
-    opts = Section._meta
-    name, slug, parent, position = (
-        quote(opts.get_field(field).column) for field in ("name", "slug", "parent", "position")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {name}, {slug} FROM {quote(opts.db_table)} "
-            f"WHERE {parent} IS NULL ORDER BY {position}, {name}"
-        )
-        rows = cursor.fetchall()
+    """The top-level sections, in menu order, each with its address."""
     address = bound_address()
-    return [MenuSection(name, slug, address("articles:section", slug=slug)) for name, slug in rows]
+    return [
+        MenuSection(name, slug, address("articles:section", slug=slug))
+        for name, slug in top_sections()
+    ]
