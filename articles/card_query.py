@@ -47,11 +47,12 @@ class CardQuery:
 
 
 @cache
-def compiled(alias: str) -> CardQuery:
+def compiled(alias: str, order_by: tuple[str, ...]) -> CardQuery:
     queryset = (
         Article.objects.using(alias)
         .published(at=MARKER_NOW)
         .filter(pk__in=[MARKER_ID])
+        .order_by(*order_by)
         .values_list(
             *ARTICLE_COLUMNS,
             *(f"section__{name}" for name in SECTION_COLUMNS),
@@ -71,15 +72,15 @@ def compiled(alias: str) -> CardQuery:
     )
 
 
-def card_stories(ids) -> list[Article]:
+def card_stories(ids, *, order_by: tuple[str, ...] = ()) -> list[Article]:
     """The published stories among ``ids`` (a ``values("pk")`` queryset, or a list),
-    newest first, each with its section and photo (and the photo's sizes) read as
-    ``for_cards()`` reads them."""
+    each with its section and photo (and the photo's sizes) read as ``for_cards()`` reads
+    them; in ``order_by``'s order, newest first by default."""
     if not hasattr(ids, "query"):
         ids = Article.objects.filter(pk__in=list(ids)).values("pk")
     alias = ids.db
     connection = connections[alias]
-    query = compiled(alias)
+    query = compiled(alias, order_by or tuple(Article._meta.ordering))
     ids_sql, ids_params = ids.query.sql_with_params()
     params = list(query.params)
     now = connection.ops.adapt_datetimefield_value(timezone.now())

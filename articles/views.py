@@ -45,7 +45,7 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(Article.objects.published().for_cards()[:HOME_LATEST_COUNT])
+        latest = card_stories(Article.objects.published().values("pk")[:HOME_LATEST_COUNT])
         shown = [article.pk for article in latest]
         newest_per_section = Section.objects.annotate(
             newest=Subquery(
@@ -56,10 +56,10 @@ class HomeView(TemplateView):
                 .values("pk")[:1]
             )
         ).values("newest")
-        section_leads = Article.objects.for_cards().filter(pk__in=newest_per_section)
-        latest_cards, section_lead_cards = story_card_lists(
-            latest, section_leads.order_by("section__position", "section__name")
+        section_leads = card_stories(
+            newest_per_section, order_by=("section__position", "section__name")
         )
+        latest_cards, section_lead_cards = story_card_lists(latest, section_leads)
         return super().get_context_data(
             latest=latest_cards,
             section_leads=section_lead_cards,
