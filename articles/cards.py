@@ -9,19 +9,16 @@ language.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, tzinfo
-from functools import lru_cache
+from datetime import tzinfo
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
 from . import addresses
+from .date_labels import date_label
 from .models import Article, Image
 from .plain_queries import byline_rows
 
@@ -126,7 +123,7 @@ class CardSettings:
             byline=self.byline(authors) if authors else "",
             credit=credit,
             published_iso=local.strftime("%Y-%m-%dT%H:%M:%S%z") if local else "",
-            published_label=day_label(local.date(), self.language) if local else "",
+            published_label=date_label(local.date(), "DATE_FORMAT", self.language) if local else "",
             photo=article.lead_photo if article.lead_photo_id else None,
         )
 
@@ -147,15 +144,3 @@ def language_attributes(article: Article, language: str) -> SafeString:
     if article.language == language:
         return SafeString("")
     return format_html(' lang="{}" dir="{}"', article.language, article.direction)
-
-
-@lru_cache(maxsize=4096)
-def day_label(day: date, language: str) -> str:
-    """ "5 March 2024" the interface language's way; ``language`` is the active one."""
-    return date_format(day, "DATE_FORMAT")
-
-
-@receiver(setting_changed)
-def forget_day_labels(*, setting, **kwargs):
-    if setting in ("FORMAT_MODULE_PATH", "DATE_FORMAT", "USE_L10N", "LANGUAGES"):
-        day_label.cache_clear()
