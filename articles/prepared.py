@@ -10,6 +10,7 @@ a marker list of one stood. Rows come back as ``values_list()`` gives them.
 
 from functools import cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
@@ -31,14 +32,18 @@ class PreparedQuery:
 
     def rows(self, values: dict[int, object], *, subquery=None) -> list[list]:
         """Run with ``values`` at those places; ``subquery`` is (place, queryset): its SQL
-        in place of that one parameter (a marker ``pk__in`` list of one)."""
+        in place of that one parameter (a marker ``pk__in`` list of one). A subquery that
+        can hold nothing (``pk__in=[]``) gives no rows."""
         params = list(self.params)
         for place, value in values.items():
             params[place] = value
         pieces = self.pieces
         if subquery is not None:
             place, queryset = subquery
-            sql, inner = queryset.query.sql_with_params()
+            try:
+                sql, inner = queryset.query.sql_with_params()
+            except EmptyResultSet:
+                return []
             pieces = [
                 *pieces[:place],
                 pieces[place] + sql + pieces[place + 1],

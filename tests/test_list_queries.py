@@ -49,6 +49,13 @@ def test_card_stories_ask_the_time_at_each_run_not_when_compiled():
         assert [s.pk for s in card_stories([story.pk])] == [story.pk]
 
 
+def test_card_stories_of_no_ids_are_none():
+    ArticleFactory()
+
+    assert card_stories([]) == []
+    assert card_stories(Article.objects.none().values("pk")) == []
+
+
 def test_card_stories_leave_out_drafts_and_embargoed_stories():
     shown = ArticleFactory()
     hidden = [ArticleFactory(draft=True), ArticleFactory(embargoed=True)]
