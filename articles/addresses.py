@@ -25,6 +25,16 @@ def address(viewname: str, **kwargs) -> str:
     )
 
 
+def bound_address():
+    """``address`` for many calls in a row: the URLconf, prefix and language read once."""
+    urlconf, prefix, language = get_urlconf(), get_script_prefix(), get_language()
+
+    def address_here(viewname: str, **kwargs) -> str:
+        return _reverse(urlconf, prefix, language, viewname, tuple(kwargs.items()))
+
+    return address_here
+
+
 @receiver(setting_changed)
 def forget_addresses(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):

@@ -10,12 +10,12 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import dates
 
 from .addresses import address
+from .date_labels import label
 from .models import Article
 from .pagination import StoryPaginator
 from .periods import periods_with_stories
@@ -28,19 +28,19 @@ class Period(NamedTuple):
 
 
 def year_step(day: date) -> Period:
-    return Period(date_format(day, "Y"), address("articles:archive-year", year=day.year))
+    return Period(label(day, "Y"), address("articles:archive-year", year=day.year))
 
 
 def month_step(day: date) -> Period:
     return Period(
-        date_format(day, "YEAR_MONTH_FORMAT"),
+        label(day, "YEAR_MONTH_FORMAT"),
         address("articles:archive-month", year=day.year, month=f"{day.month:02d}"),
     )
 
 
 def day_step(day: date) -> Period:
     return Period(
-        date_format(day, "DATE_FORMAT"),
+        label(day, "DATE_FORMAT"),
         address(
             "articles:archive-day",
             year=day.year,
@@ -120,7 +120,7 @@ class ArchiveMixin(ListMetadataMixin):
             "next_period": self.step(self.next_start),
             "sub_periods_heading": self.sub_periods_heading,
             "sub_periods": [
-                Period(date_format(start, self.sub_period_format), self.sub_step(start).url)
+                Period(label(start, self.sub_period_format), self.sub_step(start).url)
                 for start in context.get("date_list") or []
             ],
         }

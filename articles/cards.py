@@ -2,26 +2,25 @@
 
 A list page shows twenty cards. Working out each card's address, date, byline and
 language in the template (filters, includes, loops over prefetched rows) cost about a
-quarter of a millisecond a card; a ``StoryCard`` holds the finished values, so
-``includes/story_cards.html`` only prints them. Dates are written once per day and
-interface language.
+quarter of a millisecond a card; a ``StoryCard`` holds the finished values, and
+``articles.card_markup`` prints them. Dates are written once per day and interface
+language.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
+from datetime import tzinfo
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
-from .models import Article, Byline, Image
+from . import addresses
+from .date_labels import date_label
+from .models import Article, Image
+from .plain_queries import byline_rows
 
 DEK_WORDS = 40
 # A longer credit ("Reporting by ... and agencies in ...") is left to the story page.
@@ -59,9 +58,9 @@ def story_card_lists(*lists: Iterable[Article]) -> list[list[StoryCard]]:
     """
     lists = [list(articles) for articles in lists]
     names = byline_names([article.pk for articles in lists for article in articles])
-    language = get_language()
+    here = CardSettings.current()
     return [
-        [card(article, names.get(article.pk, []), language) for article in articles]
+        [here.card(article, names.get(article.pk, [])) for article in articles]
         for articles in lists
     ]
 
@@ -71,54 +70,77 @@ def byline_names(article_ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     if not article_ids:
         return names
-    rows = Byline.objects.filter(article__in=article_ids).values_list("article_id", "author__name")
-    for article_id, name in rows:
+    for article_id, name in byline_rows(article_ids):
         names.setdefault(article_id, []).append(name)
     return names
 
 
-def card(article: Article, authors: list[str], language: str) -> StoryCard:
-    """One story's card, for a page in interface language ``language``."""
-    section = article.section
-    published = article.published_at
-    local = timezone.localtime(published) if published else None
-    credit = article.credit if len(article.credit) <= CARD_CREDIT_LENGTH else ""
-    return StoryCard(
-        url=article.get_absolute_url(),
-        headline=article.headline,
-        dek=Truncator(article.dek).words(DEK_WORDS, truncate=" …") if article.dek else "",
-        section_name=section.name,
-        section_url=section.get_absolute_url(),
-        language_attributes=language_attributes(article, language),
-        byline=byline(authors) if authors else "",
-        credit=credit,
-        published_iso=local.strftime("%Y-%m-%dT%H:%M:%S%z") if local else "",
-        published_label=day_label(local.date(), language) if local else "",
-        photo=article.lead_photo if article.lead_photo_id else None,
-    )
+@dataclass(frozen=True, slots=True)
+class CardSettings:
+    """What every card of a page shares: its language, time zone, addresses and words.
+
+    Read once a list rather than once a card: each is a look-up in the request's
+    thread-local state.
+    """
+
+    language: str
+    zone: tzinfo
+    address: Callable[..., str]
+    by: str
+    and_: str
+
+    @classmethod
+    def current(cls) -> "CardSettings":
+        return cls(
+            language=get_language(),
+            zone=timezone.get_current_timezone(),
+            address=addresses.bound_address(),
+            by=gettext("By"),
+            and_=gettext("and"),
+        )
+
+    def card(self, article: Article, authors: list[str]) -> StoryCard:
+        """One story's card."""
+        section = article.section
+        published = article.published_at
+        local = published.astimezone(self.zone) if published else None
+        # The story's address counts its day as Article.get_absolute_url() does.
+        day = local or timezone.localtime(article.created_at or timezone.now(), self.zone)
+        credit = article.credit if len(article.credit) <= CARD_CREDIT_LENGTH else ""
+        return StoryCard(
+            url=self.address(
+                "articles:detail",
+                year=day.year,
+                month=f"{day.month:02d}",
+                day=f"{day.day:02d}",
+                slug=article.slug,
+            ),
+            headline=article.headline,
+            dek=Truncator(article.dek).words(DEK_WORDS, truncate=" …") if article.dek else "",
+            section_name=section.name,
+            section_url=self.address("articles:section", slug=section.slug),
+            language_attributes=language_attributes(article, self.language),
+            byline=self.byline(authors) if authors else "",
+            credit=credit,
+            published_iso=local.strftime("%Y-%m-%dT%H:%M:%S%z") if local else "",
+            published_label=date_label(local.date(), "DATE_FORMAT", self.language) if local else "",
+            photo=article.lead_photo if article.lead_photo_id else None,
+        )
+
+    def byline(self, authors: list[str]) -> str:
+        """ "By A", "By A and B", "By A, B and C"."""
+        names = authors[0]
+        if len(authors) > 1:
+            names = f"{', '.join(authors[:-1])} {self.and_} {authors[-1]}"
+        return f"{self.by} {names}"
+
+
+def card(article: Article, authors: list[str]) -> StoryCard:
+    """One story's card, in the active interface language."""
+    return CardSettings.current().card(article, authors)
 
 
 def language_attributes(article: Article, language: str) -> SafeString:
     if article.language == language:
         return SafeString("")
     return format_html(' lang="{}" dir="{}"', article.language, article.direction)
-
-
-def byline(authors: list[str]) -> str:
-    """ "By A", "By A and B", "By A, B and C"."""
-    names = authors[0]
-    if len(authors) > 1:
-        names = f"{', '.join(authors[:-1])} {gettext('and')} {authors[-1]}"
-    return f"{gettext('By')} {names}"
-
-
-@lru_cache(maxsize=4096)
-def day_label(day: date, language: str) -> str:
-    """ "5 March 2024" the interface language's way; ``language`` is the active one."""
-    return date_format(day, "DATE_FORMAT")
-
-
-@receiver(setting_changed)
-def forget_day_labels(*, setting, **kwargs):
-    if setting in ("FORMAT_MODULE_PATH", "DATE_FORMAT", "USE_L10N", "LANGUAGES"):
-        day_label.cache_clear()

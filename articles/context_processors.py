@@ -1,7 +1,11 @@
-from django.conf import settings
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .addresses import bound_address
 from .languages import switcher_links
-from .models import Section
+from .plain_queries import top_sections
 
 
 def publication(request):
@@ -10,6 +14,23 @@ def publication(request):
         "publication_name": settings.NEWSROOM_NAME,
         "publication_tagline": settings.NEWSROOM_TAGLINE,
         "publication_logo": settings.NEWSROOM_LOGO,
-        "nav_sections": Section.objects.filter(parent=None),
+        # Read only by pages that show the menu, not by admin's.
+        "nav_sections": SimpleLazyObject(menu_sections),
         "language_links": switcher_links(request),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSection:
+    name: str
+    slug: str
+    url: str
+
+
+def menu_sections() -> list[MenuSection]:
+    """The top-level sections, in menu order, each with its address."""
+    address = bound_address()
+    return [
+        MenuSection(name, slug, address("articles:section", slug=slug))
+        for name, slug in top_sections()
+    ]

@@ -14,17 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .card_query import card_stories
 from .cards import story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
+from .list_subjects import author_by_slug, section_by_slug, tag_by_slug
 from .models import (
     Article,
     ArticleRedirect,
-    Author,
     Byline,
     Correction,
     PreviewLink,
     Section,
-    Tag,
     TaggedArticle,
 )
 from .pagination import StoryPaginator
@@ -37,14 +37,14 @@ STORY_LANGUAGES = frozenset(code for code, _name in global_settings.LANGUAGES)
 
 def cards_by_id(ids):
     """Cards of the stories with these ids, in list order; ``published()`` is asked again."""
-    return story_cards(Article.objects.published().for_cards().filter(pk__in=ids))
+    return story_cards(card_stories(ids))
 
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(Article.objects.published().for_cards()[:HOME_LATEST_COUNT])
+        latest = card_stories(Article.objects.published().values("pk")[:HOME_LATEST_COUNT])
         shown = [article.pk for article in latest]
         newest_per_section = Section.objects.annotate(
             newest=Subquery(
@@ -55,10 +55,10 @@ class HomeView(TemplateView):
                 .values("pk")[:1]
             )
         ).values("newest")
-        section_leads = Article.objects.for_cards().filter(pk__in=newest_per_section)
-        latest_cards, section_lead_cards = story_card_lists(
-            latest, section_leads.order_by("section__position", "section__name")
+        section_leads = card_stories(
+            newest_per_section, order_by=("section__position", "section__name")
         )
+        latest_cards, section_lead_cards = story_card_lists(latest, section_leads)
         return super().get_context_data(
             latest=latest_cards,
             section_leads=section_lead_cards,
@@ -188,12 +188,7 @@ class SectionView(StoryListView):
     template_name = "articles/section_detail.html"
 
     def narrow(self, queryset):
-        self.section = get_object_or_404(
-            Section.objects.select_related("parent").annotate(
-                has_children=Exists(Section.objects.filter(parent=OuterRef("pk")))
-            ),
-            slug=self.kwargs["slug"],
-        )
+        self.section = section_by_slug(self.kwargs["slug"])
         if not self.section.has_children:
             # One section: its stories come in order straight from the section's index.
             return queryset.filter(section=self.section)
@@ -223,29 +218,11 @@ class SectionView(StoryListView):
         )
 
 
-# A tag or an author on more stories than this has its list read by walking the list of
-# published stories in page order, on its index, keeping the tag's (or author's) stories
-# and stopping once the page is full: a few rows for a tag on every other story. Fewer,
-# and the list is read the other way round: the tag's stories, then sorted, which costs
-# as many rows as the tag has stories (tens of milliseconds for a tag on half of 10,000),
-# but no more, however rare the tag.
-COMMON_LINKS = 1000
-
-
-def has_more_than(links, count: int) -> Exists:
-    """Whether the queryset ``links`` has more than ``count`` rows; reads ``count`` + 1."""
-    return Exists(links[count : count + 1])
-
-
 class TagView(StoryListView):
     template_name = "articles/tag_detail.html"
 
     def narrow(self, queryset):
-        links = TaggedArticle.objects.filter(tag=OuterRef("pk"))
-        self.tag = get_object_or_404(
-            Tag.objects.annotate(common=has_more_than(links, COMMON_LINKS)),
-            slug=self.kwargs["slug"],
-        )
+        self.tag = tag_by_slug(self.kwargs["slug"])
         if self.tag.common:
             on_story = TaggedArticle.objects.filter(tag=self.tag, content_object=OuterRef("pk"))
             return queryset.filter(Exists(on_story))
@@ -268,11 +245,7 @@ class AuthorView(StoryListView):
     template_name = "articles/author_detail.html"
 
     def narrow(self, queryset):
-        links = Byline.objects.filter(author=OuterRef("pk"))
-        self.author = get_object_or_404(
-            Author.objects.annotate(common=has_more_than(links, COMMON_LINKS)),
-            slug=self.kwargs["slug"],
-        )
+        self.author = author_by_slug(self.kwargs["slug"])
         if self.author.common:
             on_story = Byline.objects.filter(author=self.author, article=OuterRef("pk"))
             return queryset.filter(Exists(on_story))

@@ -16,9 +16,14 @@ A 304 answer carries no policy: the browser keeps the one stored with the page, 
 policy chosen by the 304's missing content type would otherwise replace.
 """
 
-from csp.constants import NONCE, NONE, SELF
-from csp.middleware import CSPMiddleware, PolicyParts
+from functools import cache
+
+from csp.constants import HEADER, NONCE, NONE, SELF
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .media import media_origin
 
@@ -68,13 +73,54 @@ def policy_for(request, response) -> dict:
     return public_policy()
 
 
+# Set on a response or request, these call for django-csp's own handling: a view's own
+# policy (its decorators), a report-only policy, or a nonce handed out.
+OWN_POLICY_MARKS = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, choosing the policy by the kind of response."""
+    """django-csp's middleware, choosing the policy by the kind of response.
+
+    A public page's policy and that of a response that is not a page never change while
+    the process runs (until a setting does): their headers are built once.
+    """
 
     def process_response(self, request, response):
         if response.status_code == 304:
             return response
-        return super().process_response(request, response)
+        header = self.fixed_header(request, response)
+        if header is None:
+            return super().process_response(request, response)
+        policy = settings.CONTENT_SECURITY_POLICY or {}
+        excluded = request.path_info.startswith(tuple(policy.get("EXCLUDE_URL_PREFIXES") or ()))
+        if HEADER not in response and not getattr(response, "_csp_exempt", False) and not excluded:
+            response[HEADER] = header
+        # As django-csp does: a nonce asked for after this point is an error, not a
+        # nonce missing from the header.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def fixed_header(self, request, response) -> str | None:
+        """The header when the policy is one of the two fixed ones, else None."""
+        if settings.DEBUG or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+            return None
+        if getattr(request, "_csp_nonce", None) is not None:
+            return None
+        if any(getattr(response, mark, None) is not None for mark in OWN_POLICY_MARKS):
+            return None
+        policy = policy_for(request, response)
+        if policy is NOT_A_PAGE_POLICY:
+            return built_header("not a page")
+        if policy == public_policy():
+            return built_header("public")
+        return None
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -85,3 +131,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if origin and "img-src" in parts.config:
             parts.update = {**(parts.update or {}), "img-src": [origin]}
         return parts
+
+
+@cache
+def built_header(kind: str) -> str:
+    """The header of the public policy or of ``NOT_A_PAGE_POLICY``, photos' origin added."""
+    config = public_policy() if kind == "public" else NOT_A_PAGE_POLICY
+    origin = media_origin()
+    update = {"img-src": [origin]} if origin and "img-src" in config else None
+    return build_policy(config=config, update=update)
+
+
+@receiver(setting_changed)
+def _forget_built_headers(**kwargs):
+    built_header.cache_clear()

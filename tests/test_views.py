@@ -269,7 +269,7 @@ def test_tags_and_authors_on_many_stories_list_the_same_stories(
     few = pages()
     assert [len(headlines) for headlines in few] == [2, 2, 1]
     assert client.get(url, {"page": 4}).status_code == 404
-    monkeypatch.setattr("articles.views.COMMON_LINKS", 3)
+    monkeypatch.setattr("articles.list_subjects.COMMON_LINKS", 3)
     assert pages() == few
     assert client.get(url, {"page": 4}).status_code == 404
     assert count_queries(client, url, page=2) == LIST_QUERIES[page]

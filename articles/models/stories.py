@@ -2,6 +2,7 @@ import hashlib
 import html
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 import reversion
 from django.conf import global_settings, settings
@@ -168,13 +169,15 @@ RELATED_PER_TAG = 50
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, *, at: datetime | None = None):
         """The one definition of what readers may see.
 
         Published status, a publication time that has come, and no embargo still running:
         the embargo wins over everything, whoever publishes or back-dates the story.
+        ``at`` stands for now, for SQL compiled once and run again later with the time
+        of each run (``articles.card_query``).
         """
-        now = timezone.now()
+        now = at or timezone.now()
         return self.filter(
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=now),
             status=Article.Status.PUBLISHED,
