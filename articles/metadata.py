@@ -19,6 +19,7 @@ from . import structured_data
 from .languages import story_url
 from .models import Article, Image, Section
 from .sanitize import plain_text
+from .story_parts import StoryParts
 
 DESCRIPTION_WORDS = 40
 
@@ -154,9 +155,12 @@ def section_trail(section: Section) -> Trail:
 
 
 def story_page(
-    request: HttpRequest, article: Article, translations: Sequence[Article] = ()
+    request: HttpRequest,
+    article: Article,
+    parts: StoryParts,
+    translations: Sequence[Article] = (),
 ) -> PageMeta:
-    """Needs the story as ``views.render_story`` reads it: bylines, tags, photo, corrections.
+    """Needs the story as ``views.render_story`` reads it, with its photo's sizes.
 
     The story's address is the one under its own language (``/fr/...`` for a French
     story); ``translations`` are its published translations.
@@ -172,9 +176,9 @@ def story_page(
     properties.append(("article:section", article.section.name))
     properties += [
         ("article:author", request.build_absolute_uri(author.get_absolute_url()))
-        for author in article.byline_authors
+        for author in parts.authors
     ]
-    properties += [("article:tag", tag.name) for tag in article.tags.all()]
+    properties += [("article:tag", tag.name) for tag in parts.tags]
     trail = [*section_trail(article.section), (article.headline, article.get_absolute_url())]
     return page_meta(
         request,
@@ -186,7 +190,7 @@ def story_page(
         image=shared_image(request, article.lead_photo),
         properties=properties,
         structured=[
-            structured_data.news_article(article, request),
+            structured_data.news_article(article, parts, request),
             breadcrumbs(request, trail),
         ],
         alternates=story_alternates(request, article, translations),

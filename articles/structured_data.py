@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from .languages import story_url
 from .models import Article, Image, Rendition
 from .sanitize import plain_text
+from .story_parts import StoryParts
 
 CONTEXT = "https://schema.org"
 
@@ -55,7 +56,7 @@ def organization(request: HttpRequest) -> dict:
     }
 
 
-def news_article(article: Article, request: HttpRequest) -> dict:
+def news_article(article: Article, parts: StoryParts, request: HttpRequest) -> dict:
     """A ``NewsArticle`` with authors, credit, section, keywords, photo and corrections."""
     absolute = request.build_absolute_uri
     data = {
@@ -66,10 +67,10 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "mainEntityOfPage": absolute(story_url(article)),
         "inLanguage": article.language,
         "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in parts.tags],
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
-            for author in article.byline_authors
+            for author in parts.authors
         ],
         "publisher": organization(request),
         "isAccessibleForFree": True,
@@ -101,7 +102,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
             "text": correction.text,
             "datePublished": correction.published_at.isoformat(),
         }
-        for correction in article.corrections.all()
+        for correction in parts.corrections
     ]
     if corrections:
         data["correction"] = corrections

@@ -1,7 +1,7 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import global_settings, settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
-from .cards import story_card_lists, story_cards
+from .cards import card, story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .models import (
     Article,
@@ -29,6 +29,7 @@ from .models import (
 )
 from .pagination import StoryPaginator
 from .periods import years_with_stories
+from .story_parts import StoryParts, read_bylines, read_tags
 
 HOME_LATEST_COUNT = 12
 # Any language a story may be written in can filter a list.
@@ -292,16 +293,15 @@ class AuthorView(StoryListView):
 
 
 def story_queryset():
-    """The story of a story page with its section, photo, tags and corrections, and
-    whether other stories translate it, in a fixed number of queries.
+    """The story of a story page with its section and photo, and whether other stories
+    translate it and whether it has corrections, in one query.
 
-    ``render_story`` reads its bylines (and its photo's sizes) together with those of its
-    related stories.
+    ``render_story`` reads the rest (``articles.story_parts``) and the bylines and photo
+    sizes of the story and its related stories together.
     """
-    return (
-        Article.objects.select_related("section__parent", "lead_photo")
-        .prefetch_related("tags", "corrections")
-        .annotate(has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))))
+    return Article.objects.select_related("section__parent", "lead_photo").annotate(
+        has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+        has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
     )
 
 
@@ -333,21 +333,35 @@ def render_story(request, article, *, preview=False, share_link=None):
     button and share links all render through here. Only published translations are
     linked, even from a preview.
     """
-    related = Article.objects.published().related_to(article, together_with=[article])
+    using = article._state.db
+    tags = read_tags(article.pk, using=using)
+    related = Article.objects.published().related_to(article, tag_ids=[tag.pk for tag in tags])
+    stories = [article, *related]
+    bylines = read_bylines([story.pk for story in stories], using=using)
+    photos = [story.lead_photo for story in stories if story.lead_photo_id]
+    if photos:
+        prefetch_related_objects(photos, "renditions")
+    corrections = list(article.corrections.all()) if article.has_corrections else []
+    parts = StoryParts(authors=bylines.get(article.pk, []), tags=tags, corrections=corrections)
     translations = []
     if article.translation_of_id is not None or article.has_translations:
         translations = list(Article.objects.published().translations_of(article))
+    language = get_language()
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "object": article,
+            "parts": parts,
             "preview": preview,
             "share_link": share_link,
-            "page_meta": metadata.story_page(request, article, translations),
+            "page_meta": metadata.story_page(request, article, parts, translations),
             "translations": translation_links(translations),
-            "related": related,
+            "related": [
+                card(story, [author.name for author in bylines.get(story.pk, [])], language)
+                for story in related
+            ],
         },
     )
     return keep_private(response) if preview else response

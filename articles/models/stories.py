@@ -14,7 +14,6 @@ from django.db.models import (
     Prefetch,
     Subquery,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -225,19 +224,21 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def related_to(
-        self, article: "Article", *, limit: int = 5, together_with: Sequence["Article"] = ()
+        self, article: "Article", *, limit: int = 5, tag_ids: Sequence[int] | None = None
     ) -> list["Article"]:
-        """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
+        """Up to ``limit`` other stories for ``article``'s page, with the rows a card reads.
 
         Call it on ``published()``. Stories sharing the most tags come first, newer first
         among equals; when fewer than ``limit`` share a tag, the newest stories of the same
         section fill the list. Only the ``RELATED_PER_TAG`` newest public stories of each
         of the story's tags are ranked, read from the tag links' index, so the work is the
-        same whether a tag is on ten stories or on a hundred thousand. One query (with
-        the story's tags prefetched), plus prefetches for the cards, which read the bylines
-        and photos of the stories ``together_with`` too.
+        same whether a tag is on ten stories or on a hundred thousand. One query; the
+        story's tags are ``tag_ids``, else read from ``article.tags``. The cards' bylines
+        and photo sizes are the caller's to read, together with the story's own.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = list(tag_ids)
         others = self.exclude(pk=article.pk)
         # The stories are read through ``self``: whatever the links say, only stories
         # readers may see are shown. The best ranked and the section's newest are read
@@ -256,19 +257,13 @@ class ArticleQuerySet(models.QuerySet):
             wanted = f"{wanted} UNION SELECT * FROM ({ranked}) ranked"
             params = (*params, *ranked_params)
             shared = _shared_tags(tag_ids, using=self.db)
-        related = list(
+        return list(
             others.filter(pk__in=RawSQL(wanted, params))
             .annotate(shared_tags=shared)
             .select_related("section", "lead_photo")
             .only(*CARD_FIELDS)
             .order_by("-shared_tags", "-published_at", "-pk")[:limit]
         )
-        prefetch_related_objects(
-            [*together_with, *related],
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "lead_photo__renditions",
-        )
-        return related
 
 
 def _shared_tags(tag_ids: list[int], *, using: str) -> RawSQL:

@@ -1,0 +1,61 @@
+"""What a story page shows besides the story's row: its tags, bylines and corrections.
+
+A story page reads these for one story (and the bylines of its related stories too),
+so each is a short query written in SQL: composing them through the ORM's prefetching
+cost more than running them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connections
+
+from .models import Author, Byline, Correction, Tag, TaggedArticle
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParts:
+    """The story's authors in byline order, its tags, and its corrections, newest first."""
+
+    authors: list[Author]
+    tags: list[Tag]
+    corrections: list[Correction]
+
+
+def read_tags(article_id: int, *, using: str) -> list[Tag]:
+    """The story's tags, oldest tag first (the order of the links' unique index)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tag.{quote('id')}, tag.{quote('name')}, tag.{quote('slug')}"
+            f" FROM {quote(TaggedArticle._meta.db_table)} link"
+            f" INNER JOIN {quote(Tag._meta.db_table)} tag ON tag.{quote('id')} = link.tag_id"
+            " WHERE link.content_object_id = %s ORDER BY link.tag_id",
+            [article_id],
+        )
+        return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in cursor.fetchall()]
+
+
+def read_bylines(article_ids: Sequence[int], *, using: str) -> dict[int, list[Author]]:
+    """The authors of each of these stories, in byline order, in one query."""
+    authors: dict[int, list[Author]] = {}
+    if not article_ids:
+        return authors
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(article_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT byline.article_id, author.{quote('id')}, author.{quote('name')},"
+            f" author.{quote('slug')}"
+            f" FROM {quote(Byline._meta.db_table)} byline"
+            f" INNER JOIN {quote(Author._meta.db_table)} author"
+            f" ON author.{quote('id')} = byline.author_id"
+            f" WHERE byline.article_id IN ({placeholders})"
+            f" ORDER BY byline.{quote('position')}, byline.{quote('id')}",
+            list(article_ids),
+        )
+        for article_id, pk, name, slug in cursor.fetchall():
+            authors.setdefault(article_id, []).append(Author(id=pk, name=name, slug=slug))
+    return authors
