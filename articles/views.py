@@ -30,6 +30,7 @@ from .models import (
 from .pagination import StoryPaginator
 from .periods import years_with_stories
 from .story_parts import StoryParts, read_bylines, read_tags
+from .story_rows import public_story, related_stories
 
 HOME_LATEST_COUNT = 12
 # Any language a story may be written in can filter a list.
@@ -335,7 +336,7 @@ def render_story(request, article, *, preview=False, share_link=None):
     """
     using = article._state.db
     tags = read_tags(article.pk, using=using)
-    related = Article.objects.published().related_to(article, tag_ids=[tag.pk for tag in tags])
+    related = related_stories(article, [tag.pk for tag in tags])
     stories = [article, *related]
     bylines = read_bylines([story.pk for story in stories], using=using)
     photos = [story.lead_photo for story in stories if story.lead_photo_id]
@@ -375,12 +376,10 @@ class ArticleDetailView(View):
     """
 
     def get_story(self, slug):
-        try:
-            return story_queryset().published().get(slug=slug)
-        except Article.DoesNotExist:
-            if self.request.user.has_perm("articles.change_article"):
-                return story_queryset().filter(slug=slug).first()
-            return None
+        article = public_story(slug)
+        if article is None and self.request.user.has_perm("articles.change_article"):
+            return story_queryset().filter(slug=slug).first()
+        return article
 
     def get(self, request, *args, **kwargs):
         article = self.get_story(kwargs["slug"])

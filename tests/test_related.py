@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, stories
+from articles import services, story_rows
+from articles.models import Article
+from articles.story_rows import related_stories
 
 from .factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from .queries import count_queries
@@ -27,7 +28,8 @@ def hours_ago(hours):
 
 
 def related_headlines(article):
-    return [story.headline for story in Article.objects.published().related_to(article)]
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    return [story.headline for story in related_stories(article, tag_ids)]
 
 
 @pytest.fixture
@@ -149,10 +151,10 @@ def test_related_stories_take_one_query(story, section, photos, django_assert_nu
     tag_ids = list(story.tags.values_list("pk", flat=True))
     add_related_stories(2, section, ["Gas"], photos)
     with django_assert_num_queries(1):
-        assert len(Article.objects.published().related_to(story, tag_ids=tag_ids)) == 2
+        assert len(related_stories(story, tag_ids)) == 2
     add_related_stories(12, section, ["Gas", "Oil", "Algeria"], photos)
     with django_assert_num_queries(1):
-        assert len(Article.objects.published().related_to(story, tag_ids=tag_ids)) == 5
+        assert len(related_stories(story, tag_ids)) == 5
 
 
 @pytest.mark.parametrize("photos", [False, True], ids=["text", "photos"])
@@ -224,7 +226,7 @@ def test_tag_links_that_disagree_with_their_story_never_show_it(story, neighbour
 
 
 def test_only_each_tag_s_newest_stories_are_ranked(story, monkeypatch):
-    monkeypatch.setattr(stories, "RELATED_PER_TAG", 3)
+    monkeypatch.setattr(story_rows, "RELATED_PER_TAG", 3)
     ArticleFactory(
         headline="Old, three shared", tags=["Gas", "Oil", "Algeria"], published_at=hours_ago(90)
     )
