@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from .languages import story_url
 from .models import Article, Image, Section
 from .sanitize import plain_text
 from .story_parts import StoryParts
+from .templatetags.json_ld import json_ld
 
 DESCRIPTION_WORDS = 40
 
@@ -38,6 +41,35 @@ class PageMeta:
     structured_data: list[dict]
     # (hreflang, absolute URL) of this page in each language, "x-default" last.
     alternates: list[tuple[str, str]]
+
+    @property
+    def head_elements(self) -> SafeString:
+        """The page's ``<head>`` elements, for ``templates/includes/meta.html``.
+
+        Written here rather than looped over in the template: every page prints some
+        twenty of them.
+        """
+        lines = [
+            format_html('<meta name="description" content="{}">', self.description),
+            format_html('<link rel="canonical" href="{}">', self.canonical_url),
+            *(
+                format_html('<link rel="alternate" hreflang="{}" href="{}">', hreflang, url)
+                for hreflang, url in self.alternates
+            ),
+            *(
+                format_html('<meta property="{}" content="{}">', name, content)
+                for name, content in self.properties
+            ),
+            *(
+                format_html('<meta name="{}" content="{}">', name, content)
+                for name, content in self.names
+            ),
+            *(
+                format_html('<script type="application/ld+json">{}</script>', json_ld(data))
+                for data in self.structured_data
+            ),
+        ]
+        return SafeString("\n  ".join(lines))
 
 
 @dataclass(frozen=True)

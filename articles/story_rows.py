@@ -46,9 +46,9 @@ def published_condition(using: str) -> tuple[str, list]:
     return sql, [now if param is None else param for param in params]
 
 
-def _fields(model: type[Model], names=None) -> list:
+def _fields(model: type[Model], names=None) -> tuple:
     fields = model._meta.concrete_fields
-    return [field for field in fields if names is None or field.attname in names]
+    return tuple(field for field in fields if names is None or field.attname in names)
 
 
 def _columns(table: str, fields, quote) -> str:
@@ -56,34 +56,33 @@ def _columns(table: str, fields, quote) -> str:
 
 
 @cache
-def _converters(using: str, model: type[Model], fields: tuple) -> tuple:
-    """For each field, what turns the database's value into Python's, as the ORM does."""
+def _reader(using: str, model: type[Model], fields: tuple) -> tuple[list[str], tuple]:
+    """The fields' names, and what turns the database's values into Python's, as the ORM
+    does, for the fields that need it: ``(position, column, converters)``."""
     connection = connections[using]
-    converters = []
-    for field in fields:
+    converting = []
+    for position, field in enumerate(fields):
         column = field.get_col(model._meta.db_table)
-        converters.append(
-            (
-                column,
-                (
-                    *connection.ops.get_db_converters(column),
-                    *field.get_db_converters(connection),
-                ),
-            )
+        converters = (
+            *connection.ops.get_db_converters(column),
+            *field.get_db_converters(connection),
         )
-    return tuple(converters)
+        if converters:
+            converting.append((position, column, converters))
+    return [field.attname for field in fields], tuple(converting)
 
 
-def _build(model: type[Model], fields, row, start: int, using: str) -> Model | None:
+def _build(model: type[Model], fields: tuple, row, start: int, using: str) -> Model | None:
     """The model of ``row[start:]``'s columns, or ``None`` when a LEFT JOIN found none."""
     values = list(row[start : start + len(fields)])
     if values[0] is None:
         return None
+    names, converting = _reader(using, model, fields)
     connection = connections[using]
-    for n, (column, converters) in enumerate(_converters(using, model, tuple(fields))):
+    for position, column, converters in converting:
         for convert in converters:
-            values[n] = convert(values[n], column, connection)
-    return model.from_db(using, [field.attname for field in fields], values)
+            values[position] = convert(values[position], column, connection)
+    return model.from_db(using, names, values)
 
 
 def public_story(slug: str, *, using: str = "default") -> Article | None:
