@@ -70,3 +70,17 @@ def test_translations_add_one_query_however_many(client):
 def test_a_story_without_tags_or_neighbours_runs_no_more(client):
     lonely = ArticleFactory(section=SectionFactory())
     assert count_queries(client, lonely.get_absolute_url()) <= STORY_PAGE_QUERIES
+
+
+def test_tags_keep_one_order_in_the_page_and_its_metadata(client):
+    ArticleFactory(tags=["Zinc", "Oil", "Gas"])
+    story = ArticleFactory(tags=["Gas", "Algeria", "Zinc", "Oil"])
+    html = client.get(story.get_absolute_url()).text
+    footer = html[html.index('<footer class="story-tags">') :]
+    # The oldest tag first, whatever order the story's own were given in.
+    order = ["Zinc", "Oil", "Gas", "Algeria"]
+    positions = [footer.index(f'rel="tag">{name}</a>') for name in order]
+    assert positions == sorted(positions)
+    properties = [html.index(f'<meta property="article:tag" content="{name}">') for name in order]
+    assert properties == sorted(properties)
+    assert '"keywords": ["Zinc", "Oil", "Gas", "Algeria"]' in html
