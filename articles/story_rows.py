@@ -39,11 +39,15 @@ def _published_condition(using: str) -> tuple[str, tuple]:
     return f"({sql})", tuple(None if param == stand_in else param for param in params)
 
 
-def published_condition(using: str) -> tuple[str, list]:
-    """SQL and parameters of ``published()``'s condition, as of now."""
-    sql, params = _published_condition(using)
-    now = _TIME_FIELD.get_db_prep_value(timezone.now(), connections[using])
-    return sql, [now if param is None else param for param in params]
+def _now(using: str):
+    """The current time as the database takes it as a parameter."""
+    return _TIME_FIELD.get_db_prep_value(timezone.now(), connections[using])
+
+
+def _published_params(using: str, now) -> list:
+    """``published()``'s parameters as of ``now`` (from ``_now``)."""
+    _sql, params = _published_condition(using)
+    return [now if param is None else param for param in params]
 
 
 def _fields(model: type[Model], names=None) -> tuple:
@@ -85,25 +89,24 @@ def _build(model: type[Model], fields: tuple, row, start: int, using: str) -> Mo
     return model.from_db(using, names, values)
 
 
-def public_story(slug: str, *, using: str = "default") -> Article | None:
-    """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
+STORY_FIELDS = _fields(Article)
+CARD_STORY_FIELDS = _fields(Article, CARD_COLUMNS)
+SECTION_FIELDS = _fields(Section)
+IMAGE_FIELDS = _fields(Image)
 
-    With its section (and the section's parent) and its photo, and ``has_translations``
-    and ``has_corrections``.
-    """
-    connection = connections[using]
-    quote = connection.ops.quote_name
+
+@cache
+def _story_sql(using: str) -> str:
+    """SQL for ``public_story``: the slug, then ``published()``'s parameters."""
+    quote = connections[using].ops.quote_name
     stories = quote(Article._meta.db_table)
     sections = quote(Section._meta.db_table)
-    article_fields = _fields(Article)
-    section_fields = _fields(Section)
-    image_fields = _fields(Image)
-    published, params = published_condition(using)
-    sql = (
-        f"SELECT {_columns(stories, article_fields, quote)},"
-        f" {_columns('section', section_fields, quote)},"
-        f" {_columns('parent', section_fields, quote)},"
-        f" {_columns('photo', image_fields, quote)},"
+    published, _params = _published_condition(using)
+    return (
+        f"SELECT {_columns(stories, STORY_FIELDS, quote)},"
+        f" {_columns('section', SECTION_FIELDS, quote)},"
+        f" {_columns('parent', SECTION_FIELDS, quote)},"
+        f" {_columns('photo', IMAGE_FIELDS, quote)},"
         f" EXISTS (SELECT 1 FROM {stories} translation"
         f" WHERE translation.translation_of_id = {stories}.{quote('id')}),"
         f" EXISTS (SELECT 1 FROM {quote(Correction._meta.db_table)} correction"
@@ -115,22 +118,74 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
         f" ON photo.{quote('id')} = {stories}.lead_photo_id"
         f" WHERE {stories}.{quote('slug')} = %s AND {published}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, *params])
+
+
+def public_story(slug: str, *, using: str = "default") -> Article | None:
+    """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
+
+    With its section (and the section's parent) and its photo, and ``has_translations``
+    and ``has_corrections``.
+    """
+    published = _published_params(using, _now(using))
+    with connections[using].cursor() as cursor:
+        cursor.execute(_story_sql(using), [slug, *published])
         row = cursor.fetchone()
     if row is None:
         return None
-    article = _build(Article, article_fields, row, 0, using)
-    start = len(article_fields)
-    section = _build(Section, section_fields, row, start, using)
-    start += len(section_fields)
-    section.parent = _build(Section, section_fields, row, start, using)
-    start += len(section_fields)
+    article = _build(Article, STORY_FIELDS, row, 0, using)
+    start = len(STORY_FIELDS)
+    section = _build(Section, SECTION_FIELDS, row, start, using)
+    start += len(SECTION_FIELDS)
+    section.parent = _build(Section, SECTION_FIELDS, row, start, using)
+    start += len(SECTION_FIELDS)
     article.section = section
-    article.lead_photo = _build(Image, image_fields, row, start, using)
-    start += len(image_fields)
+    article.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
+    start += len(IMAGE_FIELDS)
     article.has_translations, article.has_corrections = (bool(value) for value in row[start:])
     return article
+
+
+@cache
+def _related_sql(using: str, tag_count: int) -> str:
+    """SQL for ``related_stories`` on a story with ``tag_count`` tags; its parameters are
+    in ``related_stories``."""
+    quote = connections[using].ops.quote_name
+    stories = quote(Article._meta.db_table)
+    story_id = f"{stories}.{quote('id')}"
+    published, _params = _published_condition(using)
+    # The section's newest and the best ranked are read together, then put in order by
+    # the tags each shares with the story; only stories published() lets through are shown.
+    wanted = (
+        f"SELECT {story_id} FROM {stories} WHERE {published} AND {story_id} <> %s"
+        f" AND {stories}.section_id = %s"
+        f" ORDER BY {stories}.{quote('published_at')} DESC, {story_id} DESC LIMIT %s"
+    )
+    shared = "0"
+    if tag_count:
+        wanted = (
+            f"SELECT * FROM ({wanted}) newest_in_section"
+            f" UNION SELECT * FROM ({_ranked_sql(using, tag_count)}) ranked"
+        )
+        shared = (
+            f"SELECT COUNT(*) FROM {quote(TaggedArticle._meta.db_table)} link"
+            f" WHERE link.content_object_id = {story_id}"
+            f" AND link.tag_id IN ({', '.join(['%s'] * tag_count)})"
+        )
+    else:
+        wanted = f"SELECT * FROM ({wanted}) newest_in_section"
+    return (
+        f"SELECT {_columns(stories, CARD_STORY_FIELDS, quote)},"
+        f" {_columns('section', SECTION_FIELDS, quote)},"
+        f" {_columns('photo', IMAGE_FIELDS, quote)}, ({shared}) AS shared_tags"
+        f" FROM {stories}"
+        f" INNER JOIN {quote(Section._meta.db_table)} section"
+        f" ON section.{quote('id')} = {stories}.section_id"
+        f" LEFT OUTER JOIN {quote(Image._meta.db_table)} photo"
+        f" ON photo.{quote('id')} = {stories}.lead_photo_id"
+        f" WHERE {published} AND {story_id} <> %s AND {story_id} IN ({wanted})"
+        f" ORDER BY shared_tags DESC, {stories}.{quote('published_at')} DESC, {story_id} DESC"
+        " LIMIT %s"
+    )
 
 
 def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> list[Article]:
@@ -144,93 +199,66 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
     section and photo and the card's columns alone.
     """
     using = article._state.db or "default"
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    stories = quote(Article._meta.db_table)
-    story_id = f"{stories}.{quote('id')}"
-    published, published_params = published_condition(using)
-    # The section's newest and the best ranked are read together, then put in order by
-    # the tags each shares with the story; only stories published() lets through are shown.
-    wanted = (
-        f"SELECT {story_id} FROM {stories} WHERE {published} AND {story_id} <> %s"
-        f" AND {stories}.section_id = %s"
-        f" ORDER BY {stories}.{quote('published_at')} DESC, {story_id} DESC LIMIT %s"
-    )
-    wanted_params = [*published_params, article.pk, article.section_id, limit]
-    shared = "0"
-    shared_params = []
+    now = _now(using)
+    published = _published_params(using, now)
+    tag_ids = list(tag_ids)
+    ranked = []
     if tag_ids:
-        ranked, ranked_params = _ranked_by_shared_tags(article, tag_ids, limit, using=using)
-        wanted = f"SELECT * FROM ({wanted}) newest_in_section UNION SELECT * FROM ({ranked}) ranked"
-        wanted_params += ranked_params
-        shared = (
-            f"SELECT COUNT(*) FROM {quote(TaggedArticle._meta.db_table)} link"
-            f" WHERE link.content_object_id = {story_id}"
-            f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
-        )
-        shared_params = list(tag_ids)
-    else:
-        wanted = f"SELECT * FROM ({wanted}) newest_in_section"
-    article_fields = _fields(Article, CARD_COLUMNS)
-    section_fields = _fields(Section)
-    image_fields = _fields(Image)
-    sql = (
-        f"SELECT {_columns(stories, article_fields, quote)},"
-        f" {_columns('section', section_fields, quote)},"
-        f" {_columns('photo', image_fields, quote)}, ({shared}) AS shared_tags"
-        f" FROM {stories}"
-        f" INNER JOIN {quote(Section._meta.db_table)} section"
-        f" ON section.{quote('id')} = {stories}.section_id"
-        f" LEFT OUTER JOIN {quote(Image._meta.db_table)} photo"
-        f" ON photo.{quote('id')} = {stories}.lead_photo_id"
-        f" WHERE {published} AND {story_id} <> %s AND {story_id} IN ({wanted})"
-        f" ORDER BY shared_tags DESC, {stories}.{quote('published_at')} DESC, {story_id} DESC"
-        " LIMIT %s"
-    )
-    params = [*shared_params, *published_params, article.pk, *wanted_params, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # Each tag's newest links, then the counted tags, then the limit (``_ranked_sql``).
+        for tag_id in tag_ids:
+            ranked += [tag_id, now, article.pk, RELATED_PER_TAG]
+        ranked += [*tag_ids, limit]
+    params = [
+        *tag_ids,
+        *published,
+        article.pk,
+        *published,
+        article.pk,
+        article.section_id,
+        limit,
+        *ranked,
+        limit,
+    ]
+    with connections[using].cursor() as cursor:
+        cursor.execute(_related_sql(using, len(tag_ids)), params)
         rows = cursor.fetchall()
     related = []
     for row in rows:
-        story = _build(Article, article_fields, row, 0, using)
-        start = len(article_fields)
-        story.section = _build(Section, section_fields, row, start, using)
-        start += len(section_fields)
-        story.lead_photo = _build(Image, image_fields, row, start, using)
+        story = _build(Article, CARD_STORY_FIELDS, row, 0, using)
+        start = len(CARD_STORY_FIELDS)
+        story.section = _build(Section, SECTION_FIELDS, row, start, using)
+        start += len(SECTION_FIELDS)
+        story.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
         story.shared_tags = row[-1]
         related.append(story)
     return related
 
 
-def _ranked_by_shared_tags(
-    article: Article, tag_ids: list[int], limit: int, *, using: str
-) -> tuple[str, list]:
-    """SQL and parameters for the ids of the stories sharing most of ``tag_ids``.
+@cache
+def _ranked_sql(using: str, tag_count: int) -> str:
+    """SQL for the ids of the stories sharing most of the story's ``tag_count`` tags.
 
-    Newer first among equals, never ``article`` itself. The candidates are each tag's
+    Newer first among equals, never the story itself. The candidates are each tag's
     ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
-    live_from); the shared tags of each candidate are then counted exactly.
+    live_from); the shared tags of each candidate are then counted exactly. Parameters:
+    for each tag its id, the time, the story's id and ``RELATED_PER_TAG``; then the tags'
+    ids and the limit.
     """
-    connection = connections[using]
-    links = connection.ops.quote_name(TaggedArticle._meta.db_table)
-    stories = connection.ops.quote_name(Article._meta.db_table)
+    quote = connections[using].ops.quote_name
+    links = quote(TaggedArticle._meta.db_table)
+    stories = quote(Article._meta.db_table)
     newest = " UNION ".join(
         f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
         " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
         f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
-        for n in range(len(tag_ids))
+        for n in range(tag_count)
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = []
-    for tag_id in tag_ids:
-        params += [tag_id, now, article.pk, RELATED_PER_TAG]
     # Each candidate's shared tags and publication time are read from indexes, one
     # candidate at a time: never by reading every link of a common tag, nor every story.
     shared = (
         f"SELECT COUNT(*) FROM {links} link"
         " WHERE link.content_object_id = candidate.content_object_id"
-        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
+        f" AND link.tag_id IN ({', '.join(['%s'] * tag_count)})"
     )
     published = (
         f"SELECT story.published_at FROM {stories} story"
@@ -239,6 +267,5 @@ def _ranked_by_shared_tags(
     return (
         f"SELECT candidate.content_object_id FROM ({newest}) candidate"
         f" ORDER BY ({shared}) DESC, ({published}) DESC, candidate.content_object_id DESC"
-        " LIMIT %s",
-        [*params, *tag_ids, limit],
+        " LIMIT %s"
     )
