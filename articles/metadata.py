@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse, translate_url
+from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -18,6 +18,7 @@ from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
 
 from . import structured_data
+from .addresses import address
 from .languages import story_url
 from .models import Article, Image, Section
 from .sanitize import plain_text
@@ -177,7 +178,7 @@ def story_alternates(
 
 
 def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
-    return structured_data.breadcrumb_list(request, [(_("Home"), reverse("articles:home")), *trail])
+    return structured_data.breadcrumb_list(request, [(_("Home"), address("articles:home")), *trail])
 
 
 def section_trail(section: Section) -> Trail:
@@ -259,7 +260,7 @@ def list_page(
 def home_page(request: HttpRequest) -> PageMeta:
     return page_meta(
         request,
-        path=reverse("articles:home"),
+        path=address("articles:home"),
         title=settings.NEWSROOM_NAME,
         description=settings.NEWSROOM_TAGLINE,
         language=get_language(),

@@ -1,4 +1,5 @@
-"""What a story page shows besides the story's row: its tags, bylines and corrections.
+"""What a story page shows besides the story's row: its tags, bylines and corrections,
+and its times as printed.
 
 A story page reads these for one story (and the bylines of its related stories too),
 so each is a short query written in SQL: composing them through the ORM's prefetching
@@ -7,8 +8,11 @@ cost more than running them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connections
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Author, Byline, Correction, Tag, TaggedArticle
 
@@ -20,6 +24,24 @@ class StoryParts:
     authors: list[Author]
     tags: list[Tag]
     corrections: list[Correction]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTime:
+    """A time as a story page prints it: machine-readable and in the reader's words."""
+
+    iso: str
+    label: str
+
+
+def shown_time(moment: datetime | None) -> ShownTime | None:
+    """``moment`` in the newsroom's time zone, the label in the interface language."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return ShownTime(
+        iso=local.strftime("%Y-%m-%dT%H:%M:%S%z"), label=date_format(local, "DATETIME_FORMAT")
+    )
 
 
 def read_tags(article_id: int, *, using: str) -> list[Tag]:

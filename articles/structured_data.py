@@ -7,9 +7,9 @@ from django.contrib.staticfiles import finders
 from django.core.files.images import get_image_dimensions
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.translation import get_language
 
+from .addresses import address
 from .languages import story_url
 from .models import Article, Image, Rendition
 from .sanitize import plain_text
@@ -48,7 +48,7 @@ def organization(request: HttpRequest) -> dict:
     return {
         "@type": "Organization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(address("articles:home")),
         "logo": image_object(
             request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
             *static_image_size(settings.NEWSROOM_LOGO),
@@ -128,12 +128,12 @@ def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
 
 def website(request: HttpRequest) -> dict:
     """The site itself, with the search box search engines may show under its name."""
-    search_url = request.build_absolute_uri(reverse("articles:search"))
+    search_url = request.build_absolute_uri(address("articles:search"))
     return {
         "@context": CONTEXT,
         "@type": "WebSite",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(address("articles:home")),
         "inLanguage": get_language(),
         "publisher": organization(request),
         "potentialAction": {

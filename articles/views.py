@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from .models import (
 )
 from .pagination import StoryPaginator
 from .periods import years_with_stories
-from .story_parts import StoryParts, read_bylines, read_tags
+from .story_parts import StoryParts, read_bylines, read_tags, shown_time
 from .story_rows import public_story, related_stories
 
 HOME_LATEST_COUNT = 12
@@ -355,6 +356,13 @@ def render_story(request, article, *, preview=False, share_link=None):
             "article": article,
             "object": article,
             "parts": parts,
+            # Worked out once: the template prints the story's language five times.
+            "text_language": format_html(
+                ' lang="{}" dir="{}"', article.language, article.direction
+            ),
+            "show_dek": bool(article.dek) and not article.dek_repeats_lead,
+            "published": shown_time(article.published_at),
+            "revised": shown_time(article.revised_at),
             "preview": preview,
             "share_link": share_link,
             "page_meta": metadata.story_page(request, article, parts, translations),
