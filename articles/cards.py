@@ -70,7 +70,7 @@ def byline_names(article_ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     if not article_ids:
         return names
-    for article_id, name in byline_rows(article_ids):
+    for article_id, _author_id, name, _slug in byline_rows(article_ids):
         names.setdefault(article_id, []).append(name)
     return names
 

@@ -9,16 +9,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse, translate_url
+from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
 
 from . import structured_data
+from .addresses import address
 from .languages import story_url
 from .models import Article, Image, Section
 from .sanitize import plain_text
+from .story_parts import StoryParts
+from .templatetags.json_ld import json_ld
 
 DESCRIPTION_WORDS = 40
 
@@ -37,6 +42,35 @@ class PageMeta:
     structured_data: list[dict]
     # (hreflang, absolute URL) of this page in each language, "x-default" last.
     alternates: list[tuple[str, str]]
+
+    @property
+    def head_elements(self) -> SafeString:
+        """The page's ``<head>`` elements, for ``templates/includes/meta.html``.
+
+        Written here rather than looped over in the template: every page prints some
+        twenty of them.
+        """
+        lines = [
+            format_html('<meta name="description" content="{}">', self.description),
+            format_html('<link rel="canonical" href="{}">', self.canonical_url),
+            *(
+                format_html('<link rel="alternate" hreflang="{}" href="{}">', hreflang, url)
+                for hreflang, url in self.alternates
+            ),
+            *(
+                format_html('<meta property="{}" content="{}">', name, content)
+                for name, content in self.properties
+            ),
+            *(
+                format_html('<meta name="{}" content="{}">', name, content)
+                for name, content in self.names
+            ),
+            *(
+                format_html('<script type="application/ld+json">{}</script>', json_ld(data))
+                for data in self.structured_data
+            ),
+        ]
+        return SafeString("\n  ".join(lines))
 
 
 @dataclass(frozen=True)
@@ -144,7 +178,7 @@ def story_alternates(
 
 
 def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
-    return structured_data.breadcrumb_list(request, [(_("Home"), reverse("articles:home")), *trail])
+    return structured_data.breadcrumb_list(request, [(_("Home"), address("articles:home")), *trail])
 
 
 def section_trail(section: Section) -> Trail:
@@ -154,9 +188,12 @@ def section_trail(section: Section) -> Trail:
 
 
 def story_page(
-    request: HttpRequest, article: Article, translations: Sequence[Article] = ()
+    request: HttpRequest,
+    article: Article,
+    parts: StoryParts,
+    translations: Sequence[Article] = (),
 ) -> PageMeta:
-    """Needs the story as ``views.render_story`` reads it: bylines, tags, photo, corrections.
+    """Needs the story as ``views.render_story`` reads it, with its photo's sizes.
 
     The story's address is the one under its own language (``/fr/...`` for a French
     story); ``translations`` are its published translations.
@@ -172,9 +209,9 @@ def story_page(
     properties.append(("article:section", article.section.name))
     properties += [
         ("article:author", request.build_absolute_uri(author.get_absolute_url()))
-        for author in article.byline_authors
+        for author in parts.authors
     ]
-    properties += [("article:tag", tag.name) for tag in article.tags.all()]
+    properties += [("article:tag", tag.name) for tag in parts.tags]
     trail = [*section_trail(article.section), (article.headline, article.get_absolute_url())]
     return page_meta(
         request,
@@ -186,7 +223,7 @@ def story_page(
         image=shared_image(request, article.lead_photo),
         properties=properties,
         structured=[
-            structured_data.news_article(article, request),
+            structured_data.news_article(article, parts, request),
             breadcrumbs(request, trail),
         ],
         alternates=story_alternates(request, article, translations),
@@ -223,7 +260,7 @@ def list_page(
 def home_page(request: HttpRequest) -> PageMeta:
     return page_meta(
         request,
-        path=reverse("articles:home"),
+        path=address("articles:home"),
         title=settings.NEWSROOM_NAME,
         description=settings.NEWSROOM_TAGLINE,
         language=get_language(),

@@ -32,18 +32,20 @@ def top_sections() -> list[tuple[str, str]]:
     )
 
 
-def byline_rows(article_ids: list[int]) -> list[tuple[int, str]]:
-    """(story id, author's name) of the stories' bylines, each story's in byline order."""
+def byline_rows(article_ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """(story id, author's id, name and slug) of the stories' bylines, each story's in
+    byline order."""
     if not article_ids:
         return []
     byline, byline_id, story, author, position = _names(
         Byline, "id", "article", "author", "position"
     )
-    authors, author_id, author_name = _names(Author, "id", "name")
+    authors, author_id, author_name, author_slug = _names(Author, "id", "name", "slug")
     placeholders = ", ".join(["%s"] * len(article_ids))
     return _rows(
         Byline,
-        f"SELECT {byline}.{story}, {authors}.{author_name} FROM {byline} "
+        f"SELECT {byline}.{story}, {authors}.{author_id}, {authors}.{author_name}, "
+        f"{authors}.{author_slug} FROM {byline} "
         f"INNER JOIN {authors} ON {byline}.{author} = {authors}.{author_id} "
         f"WHERE {byline}.{story} IN ({placeholders}) "
         f"ORDER BY {byline}.{position}, {byline}.{byline_id}",

@@ -7,12 +7,13 @@ from django.contrib.staticfiles import finders
 from django.core.files.images import get_image_dimensions
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.translation import get_language
 
+from .addresses import address
 from .languages import story_url
 from .models import Article, Image, Rendition
 from .sanitize import plain_text
+from .story_parts import StoryParts
 
 CONTEXT = "https://schema.org"
 
@@ -47,7 +48,7 @@ def organization(request: HttpRequest) -> dict:
     return {
         "@type": "Organization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(address("articles:home")),
         "logo": image_object(
             request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
             *static_image_size(settings.NEWSROOM_LOGO),
@@ -55,7 +56,7 @@ def organization(request: HttpRequest) -> dict:
     }
 
 
-def news_article(article: Article, request: HttpRequest) -> dict:
+def news_article(article: Article, parts: StoryParts, request: HttpRequest) -> dict:
     """A ``NewsArticle`` with authors, credit, section, keywords, photo and corrections."""
     absolute = request.build_absolute_uri
     data = {
@@ -66,10 +67,10 @@ def news_article(article: Article, request: HttpRequest) -> dict:
         "mainEntityOfPage": absolute(story_url(article)),
         "inLanguage": article.language,
         "articleSection": article.section.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in parts.tags],
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
-            for author in article.byline_authors
+            for author in parts.authors
         ],
         "publisher": organization(request),
         "isAccessibleForFree": True,
@@ -101,7 +102,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
             "text": correction.text,
             "datePublished": correction.published_at.isoformat(),
         }
-        for correction in article.corrections.all()
+        for correction in parts.corrections
     ]
     if corrections:
         data["correction"] = corrections
@@ -127,12 +128,12 @@ def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
 
 def website(request: HttpRequest) -> dict:
     """The site itself, with the search box search engines may show under its name."""
-    search_url = request.build_absolute_uri(reverse("articles:search"))
+    search_url = request.build_absolute_uri(address("articles:search"))
     return {
         "@context": CONTEXT,
         "@type": "WebSite",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(address("articles:home")),
         "inLanguage": get_language(),
         "publisher": organization(request),
         "potentialAction": {

@@ -1,13 +1,14 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import global_settings, settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
 from .card_query import card_stories
-from .cards import story_card_lists, story_cards
+from .cards import card, story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .list_subjects import author_by_slug, section_by_slug, tag_by_slug
 from .models import (
@@ -29,6 +30,8 @@ from .models import (
 )
 from .pagination import StoryPaginator
 from .periods import years_with_stories
+from .story_parts import StoryParts, read_bylines, read_tags, shown_time
+from .story_rows import public_story, related_stories
 
 HOME_LATEST_COUNT = 12
 # Any language a story may be written in can filter a list.
@@ -265,19 +268,15 @@ class AuthorView(StoryListView):
 
 
 def story_queryset():
-    """The story of a story page with its section, photo and tags, and whether other
-    stories translate it and whether it has corrections, in a fixed number of queries.
+    """The story of a story page with its section and photo, and whether other stories
+    translate it and whether it has corrections, in one query.
 
-    ``render_story`` reads its corrections when it has any, and its bylines (and its
-    photo's sizes) together with those of its related stories.
+    ``render_story`` reads the rest (``articles.story_parts``) and the bylines and photo
+    sizes of the story and its related stories together.
     """
-    return (
-        Article.objects.select_related("section__parent", "lead_photo")
-        .prefetch_related("tags")
-        .annotate(
-            has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
-            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
-        )
+    return Article.objects.select_related("section__parent", "lead_photo").annotate(
+        has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+        has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
     )
 
 
@@ -309,10 +308,16 @@ def render_story(request, article, *, preview=False, share_link=None):
     button and share links all render through here. Only published translations are
     linked, even from a preview.
     """
-    # Most stories have no corrections: their empty list then costs no query.
-    corrections = Correction.objects.all() if article.has_corrections else Correction.objects.none()
-    prefetch_related_objects([article], Prefetch("corrections", queryset=corrections))
-    related = Article.objects.published().related_to(article, together_with=[article])
+    using = article._state.db
+    tags = read_tags(article.pk, using=using)
+    related = related_stories(article, [tag.pk for tag in tags])
+    stories = [article, *related]
+    bylines = read_bylines([story.pk for story in stories])
+    photos = [story.lead_photo for story in stories if story.lead_photo_id]
+    if photos:
+        prefetch_related_objects(photos, "renditions")
+    corrections = list(article.corrections.all()) if article.has_corrections else []
+    parts = StoryParts(authors=bylines.get(article.pk, []), tags=tags, corrections=corrections)
     translations = []
     if article.translation_of_id is not None or article.has_translations:
         translations = list(Article.objects.published().translations_of(article))
@@ -322,11 +327,22 @@ def render_story(request, article, *, preview=False, share_link=None):
         {
             "article": article,
             "object": article,
+            "parts": parts,
+            # Worked out once: the template prints the story's language five times.
+            "text_language": format_html(
+                ' lang="{}" dir="{}"', article.language, article.direction
+            ),
+            "show_dek": bool(article.dek) and not article.dek_repeats_lead,
+            "published": shown_time(article.published_at),
+            "revised": shown_time(article.revised_at),
             "preview": preview,
             "share_link": share_link,
-            "page_meta": metadata.story_page(request, article, translations),
+            "page_meta": metadata.story_page(request, article, parts, translations),
             "translations": translation_links(translations),
-            "related": related,
+            "related": [
+                card(story, [author.name for author in bylines.get(story.pk, [])])
+                for story in related
+            ],
         },
     )
     return keep_private(response) if preview else response
@@ -340,12 +356,10 @@ class ArticleDetailView(View):
     """
 
     def get_story(self, slug):
-        try:
-            return story_queryset().published().get(slug=slug)
-        except Article.DoesNotExist:
-            if self.request.user.has_perm("articles.change_article"):
-                return story_queryset().filter(slug=slug).first()
-            return None
+        article = public_story(slug)
+        if article is None and self.request.user.has_perm("articles.change_article"):
+            return story_queryset().filter(slug=slug).first()
+        return article
 
     def get(self, request, *args, **kwargs):
         article = self.get_story(kwargs["slug"])

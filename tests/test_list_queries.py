@@ -121,9 +121,9 @@ def test_bylines_come_in_byline_order():
     rows = byline_rows([story.pk, other.pk])
 
     assert sorted(rows, key=lambda row: row[0] != story.pk) == [
-        (story.pk, "Zineb"),
-        (story.pk, "Amel"),
-        (other.pk, "Amel"),
+        (story.pk, first.pk, "Zineb", first.slug),
+        (story.pk, second.pk, "Amel", second.slug),
+        (other.pk, second.pk, "Amel", second.slug),
     ]
     assert byline_rows([]) == []
 

@@ -13,7 +13,7 @@ from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
-# The story (with its section, photo and whether it has translations or corrections),
+# The story (with its section, photo, and whether it has translations or corrections),
 # its tags, the related stories (ranked in the same query), the bylines of all of them,
 # and the menu's sections.
 STORY_PAGE_QUERIES = 5
@@ -45,10 +45,9 @@ def test_corrections_add_one_query_however_many(client):
     section = SectionFactory()
     story = ArticleFactory(section=section, tags=["Gas"], authors=[AuthorFactory()])
     newsroom(section, stories=6)
-    corrections = CorrectionFactory.create_batch(3, article=story)
-    page = client.get(story.get_absolute_url()).content.decode()
-    assert page.count('class="correction-meta"') == 3
-    assert all(f'id="{correction.anchor}"' in page for correction in corrections)
+    CorrectionFactory(article=story)
+    assert count_queries(client, story.get_absolute_url()) == STORY_PAGE_QUERIES + 1
+    CorrectionFactory.create_batch(5, article=story)
     assert count_queries(client, story.get_absolute_url()) == STORY_PAGE_QUERIES + 1
 
 
@@ -71,3 +70,17 @@ def test_translations_add_one_query_however_many(client):
 def test_a_story_without_tags_or_neighbours_runs_no_more(client):
     lonely = ArticleFactory(section=SectionFactory())
     assert count_queries(client, lonely.get_absolute_url()) <= STORY_PAGE_QUERIES
+
+
+def test_tags_keep_one_order_in_the_page_and_its_metadata(client):
+    ArticleFactory(tags=["Zinc", "Oil", "Gas"])
+    story = ArticleFactory(tags=["Gas", "Algeria", "Zinc", "Oil"])
+    html = client.get(story.get_absolute_url()).text
+    footer = html[html.index('<footer class="story-tags">') :]
+    # The oldest tag first, whatever order the story's own were given in.
+    order = ["Zinc", "Oil", "Gas", "Algeria"]
+    positions = [footer.index(f'rel="tag">{name}</a>') for name in order]
+    assert positions == sorted(positions)
+    properties = [html.index(f'<meta property="article:tag" content="{name}">') for name in order]
+    assert properties == sorted(properties)
+    assert '"keywords": ["Zinc", "Oil", "Gas", "Algeria"]' in html

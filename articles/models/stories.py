@@ -1,13 +1,12 @@
 import hashlib
 import html
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
 import reversion
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import (
     Case,
     F,
@@ -15,9 +14,7 @@ from django.db.models import (
     Prefetch,
     Subquery,
     When,
-    prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
@@ -163,10 +160,6 @@ CARD_FIELDS = (
     "language",
 )
 
-# For "related stories", how many of the newest stories carrying each of the story's tags
-# are ranked: the cost is bounded by the story's tags, not by how common they are.
-RELATED_PER_TAG = 50
-
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime | None = None):
@@ -175,7 +168,7 @@ class ArticleQuerySet(models.QuerySet):
         Published status, a publication time that has come, and no embargo still running:
         the embargo wins over everything, whoever publishes or back-dates the story.
         ``at`` stands for now, for SQL compiled once and run again later with the time
-        of each run (``articles.card_query``).
+        of each run (``articles.card_query``, ``articles.story_rows``).
         """
         now = at or timezone.now()
         return self.filter(
@@ -226,108 +219,6 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("section", "lead_photo")
             .prefetch_related("lead_photo__renditions")
         )
-
-    def related_to(
-        self, article: "Article", *, limit: int = 5, together_with: Sequence["Article"] = ()
-    ) -> list["Article"]:
-        """Up to ``limit`` other stories for ``article``'s page, ready for story cards.
-
-        Call it on ``published()``. Stories sharing the most tags come first, newer first
-        among equals; when fewer than ``limit`` share a tag, the newest stories of the same
-        section fill the list. Only the ``RELATED_PER_TAG`` newest public stories of each
-        of the story's tags are ranked, read from the tag links' index, so the work is the
-        same whether a tag is on ten stories or on a hundred thousand. One query (with
-        the story's tags prefetched), plus prefetches for the cards, which read the bylines
-        and photos of the stories ``together_with`` too.
-        """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        others = self.exclude(pk=article.pk)
-        # The stories are read through ``self``: whatever the links say, only stories
-        # readers may see are shown. The best ranked and the section's newest are read
-        # together and put in order by the tags each shares with the story.
-        newest_in_section = (
-            others.filter(section=article.section_id)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:limit]
-        )
-        wanted, params = newest_in_section.query.get_compiler(using=self.db).as_sql()
-        wanted = f"SELECT * FROM ({wanted}) newest_in_section"
-        shared = models.Value(0, output_field=models.IntegerField())
-        if tag_ids:
-            # One list of ids, not two lists joined by OR: PostgreSQL would read every story.
-            ranked, ranked_params = _ranked_by_shared_tags(article, tag_ids, limit, using=self.db)
-            wanted = f"{wanted} UNION SELECT * FROM ({ranked}) ranked"
-            params = (*params, *ranked_params)
-            shared = _shared_tags(tag_ids, using=self.db)
-        related = list(
-            others.filter(pk__in=RawSQL(wanted, params))
-            .annotate(shared_tags=shared)
-            .select_related("section", "lead_photo")
-            .only(*CARD_FIELDS)
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
-        )
-        prefetch_related_objects(
-            [*together_with, *related],
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "lead_photo__renditions",
-        )
-        return related
-
-
-def _shared_tags(tag_ids: list[int], *, using: str) -> RawSQL:
-    """How many of ``tag_ids`` each story of the query carries, from the links' index."""
-    connection = connections[using]
-    links = connection.ops.quote_name(TaggedArticle._meta.db_table)
-    story_id = ".".join(connection.ops.quote_name(name) for name in (Article._meta.db_table, "id"))
-    return RawSQL(
-        f"SELECT COUNT(*) FROM {links} link WHERE link.content_object_id = {story_id}"
-        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})",
-        tag_ids,
-        output_field=models.IntegerField(),
-    )
-
-
-def _ranked_by_shared_tags(
-    article: "Article", tag_ids: list[int], limit: int, *, using: str
-) -> tuple[str, list]:
-    """SQL and parameters for the ids of the stories sharing most of ``tag_ids``.
-
-    Newer first among equals, never ``article`` itself. The candidates are each tag's
-    ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
-    live_from); the shared tags of each candidate are then counted exactly. Written in
-    SQL: Django cannot put a LIMIT inside a UNION on SQLite, and composing the same
-    query from querysets cost several times its running time.
-    """
-    connection = connections[using]
-    links = connection.ops.quote_name(TaggedArticle._meta.db_table)
-    stories = connection.ops.quote_name(Article._meta.db_table)
-    newest = " UNION ".join(
-        f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
-        " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
-        f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
-        for n in range(len(tag_ids))
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = []
-    for tag_id in tag_ids:
-        params += [tag_id, now, article.pk, RELATED_PER_TAG]
-    # Each candidate's shared tags and publication time are read from indexes, one
-    # candidate at a time: never by reading every link of a common tag, nor every story.
-    shared = (
-        f"SELECT COUNT(*) FROM {links} link"
-        " WHERE link.content_object_id = candidate.content_object_id"
-        f" AND link.tag_id IN ({', '.join(['%s'] * len(tag_ids))})"
-    )
-    published = (
-        f"SELECT story.published_at FROM {stories} story"
-        " WHERE story.id = candidate.content_object_id"
-    )
-    return (
-        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
-        f" ORDER BY ({shared}) DESC, ({published}) DESC, candidate.content_object_id DESC"
-        " LIMIT %s",
-        [*params, *tag_ids, limit],
-    )
 
 
 # A revision holds the whole story: what is followed here is saved and restored with it.

@@ -1,0 +1,68 @@
+"""What a story page shows besides the story's row: its tags, bylines and corrections,
+and its times as printed.
+
+A story page reads these for one story (and the bylines of its related stories too),
+so each is a short query written in SQL: composing them through the ORM's prefetching
+cost more than running them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connections
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Author, Correction, Tag, TaggedArticle
+from .plain_queries import byline_rows
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParts:
+    """The story's authors in byline order, its tags, and its corrections, newest first."""
+
+    authors: list[Author]
+    tags: list[Tag]
+    corrections: list[Correction]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTime:
+    """A time as a story page prints it: machine-readable and in the reader's words."""
+
+    iso: str
+    label: str
+
+
+def shown_time(moment: datetime | None) -> ShownTime | None:
+    """``moment`` in the newsroom's time zone, the label in the interface language."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return ShownTime(
+        iso=local.strftime("%Y-%m-%dT%H:%M:%S%z"), label=date_format(local, "DATETIME_FORMAT")
+    )
+
+
+def read_tags(article_id: int, *, using: str) -> list[Tag]:
+    """The story's tags, oldest tag first (the order of the links' unique index)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tag.{quote('id')}, tag.{quote('name')}, tag.{quote('slug')}"
+            f" FROM {quote(TaggedArticle._meta.db_table)} link"
+            f" INNER JOIN {quote(Tag._meta.db_table)} tag ON tag.{quote('id')} = link.tag_id"
+            " WHERE link.content_object_id = %s ORDER BY link.tag_id",
+            [article_id],
+        )
+        return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in cursor.fetchall()]
+
+
+def read_bylines(article_ids: Sequence[int]) -> dict[int, list[Author]]:
+    """The authors of each of these stories, in byline order, in one query."""
+    authors: dict[int, list[Author]] = {}
+    for article_id, pk, name, slug in byline_rows(list(article_ids)):
+        authors.setdefault(article_id, []).append(Author(id=pk, name=name, slug=slug))
+    return authors
