@@ -106,11 +106,22 @@ def sanitize_html(html: str) -> str:
         link_rel=None,
     )
     return _clean(
-        _Normaliser.run(loose),
+        loose if _is_plain_paragraphs(loose) else _Normaliser.run(loose),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         link_rel=LINK_REL,
     ).strip()
+
+
+# Any tag but <p> and </p>; an empty paragraph; a non-breaking space or a character
+# reference the normaliser would write differently.
+_NOT_PLAIN = re.compile(r"<(?!/?p>)|<p>\s*</p>|\xa0|&nbsp;|&#")
+
+
+def _is_plain_paragraphs(html: str) -> bool:
+    """Whether ``html``, the output of the first pass, is paragraphs of text alone, which
+    ``_Normaliser`` would give back unchanged (as an imported story's body is)."""
+    return not _NOT_PLAIN.search(html)
 
 
 _RENAMED = {"h1": "h2", "h5": "h4", "h6": "h4"}

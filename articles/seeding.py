@@ -33,7 +33,7 @@ from . import services
 from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
-from .seed_text import Lookups, PreparedText, prepare_text, search_body
+from .seed_text import Lookups, PreparedText, prepare_text
 from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
@@ -390,7 +390,7 @@ class SeedImporter:
             authors=self._authors(names),
             tags=self._tags(parsed),
             comment=f"Imported from {source}",
-            search_body=search_body(text.body),
+            search_body=text.search_body,
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:

@@ -640,8 +640,14 @@ class Article(models.Model):
 
     def text_fingerprint(self) -> str:
         """Checksum of the editorial text, compared with ``import_fingerprint``."""
-        text = "\x1f".join([self.headline, self.dek, self.dateline, self.body])
-        return hashlib.sha256(text.encode()).hexdigest()
+        return text_fingerprint(
+            headline=self.headline, dek=self.dek, dateline=self.dateline, body=self.body
+        )
+
+
+def text_fingerprint(*, headline: str, dek: str, dateline: str, body: str) -> str:
+    """``Article.text_fingerprint()`` of a story with this text."""
+    return hashlib.sha256("\x1f".join([headline, dek, dateline, body]).encode()).hexdigest()
 
 
 # What ``Article.live_from`` is made of, and the same in SQL.
