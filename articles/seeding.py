@@ -30,7 +30,14 @@ from django.db import (
 from django.utils import timezone
 
 from . import services
-from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
+from .importer import (
+    MentionFinder,
+    ParsedArticle,
+    SkipFile,
+    find_mentions,
+    parse_bytes,
+    text_words,
+)
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .seed_text import Lookups, PreparedText, prepare_text
@@ -632,7 +639,11 @@ class SeedImporter:
             finder = self._mention_finder = MentionFinder(self.tag_names)
             self._finder_version = self._tags_version
         text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
-        return [*finder(text), *find_mentions(text, self.tag_names[len(finder.names) :])]
+        words = text_words(text)
+        return [
+            *finder(text, words),
+            *find_mentions(text, self.tag_names[len(finder.names) :], words),
+        ]
 
     def _free_tag_slug(self, name: str) -> str:
         """The slug taggit would give a new tag: its own, or the first free ``slug_N``."""
