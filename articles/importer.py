@@ -17,7 +17,7 @@ import collections
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -676,7 +676,7 @@ def _name_words(name: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(name.lower()))
 
 
-def find_mentions(text: str, names: Iterable[str], words: set[str] | None = None) -> list[str]:
+def find_mentions(text: str, names: Iterable[str], words: Set[str] | None = None) -> list[str]:
     """Those of `names` found in `text` as whole words, case-insensitively, in given order.
 
     `words` may give `text_words(text)`, worked out already.
@@ -709,7 +709,7 @@ class MentionFinder:
             elif name.strip():
                 self._wordless.append(position)
 
-    def __call__(self, text: str, words: set[str] | None = None) -> list[str]:
+    def __call__(self, text: str, words: Set[str] | None = None) -> list[str]:
         if words is None:
             words = text_words(text)
         positions = [*self._wordless]
@@ -719,7 +719,7 @@ class MentionFinder:
         return _mentions(text, [self.names[position] for position in positions], words)
 
 
-def _mentions(text: str, names: Iterable[str], words: set[str]) -> list[str]:
+def _mentions(text: str, names: Iterable[str], words: Set[str]) -> list[str]:
     found, seen = [], set()
     for name in names:
         stripped = name.strip()

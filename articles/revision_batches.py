@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import CompositePrimaryKey, Model
+from django.db.models import CompositePrimaryKey, Field, Model
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from django.utils.translation import gettext
@@ -166,7 +166,19 @@ class _JsonPlan:
     def __init__(self, model, fields):
         self.label = str(model._meta)
         self.pk = model._meta.pk
-        self.fields = fields
+        # (name, attname, field), attname None when the field reads or writes its value
+        # its own way: most read the attribute and write what is not protected with str().
+        self.fields = [
+            (
+                field.name,
+                field.attname
+                if type(field).value_from_object is Field.value_from_object
+                and type(field).value_to_string is Field.value_to_string
+                else None,
+                field,
+            )
+            for field in fields
+        ]
 
     @classmethod
     def for_model(cls, model, options) -> "_JsonPlan | None":
@@ -196,8 +208,15 @@ class _JsonPlan:
         return cls(model, fields)
 
     def serialize(self, obj) -> str:
-        data = {"model": self.label, "pk": _value(obj, self.pk)}
-        data["fields"] = {field.name: _value(obj, field) for field in self.fields}
+        fields = {}
+        for name, attname, field in self.fields:
+            if attname is None:
+                fields[name] = _value(obj, field)
+            else:
+                value = getattr(obj, attname)
+                plain = type(value) is str or is_protected_type(value)
+                fields[name] = value if plain else str(value)
+        data = {"model": self.label, "pk": _value(obj, self.pk), "fields": fields}
         return "[" + _ENCODER.encode(data) + "]"
 
 

@@ -9,7 +9,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .importer import ParsedArticle, body_html, links_sections
+from .importer import ParsedArticle, body_html, links_sections, text_words
 from .models.stories import text_fingerprint
 from .sanitize import sanitize_html
 from .search.text import clean_text, plain_text
@@ -33,13 +33,15 @@ class PreparedText:
 
     ``links_sections`` says whether the body would change with other sections: only then
     must a body prepared with old ``Lookups`` be built again. ``search_body`` is the
-    body's text for the search index.
+    body's text for the search index; ``words`` are those of ``story_text()``, where tag
+    names are looked for.
     """
 
     body: str
     fingerprint: str
     links_sections: bool
     search_body: str
+    words: frozenset[str]
 
 
 def prepare_text(parsed: ParsedArticle, *, section_links: dict[str, str]) -> PreparedText:
@@ -52,7 +54,13 @@ def prepare_text(parsed: ParsedArticle, *, section_links: dict[str, str]) -> Pre
         ),
         links_sections=links,
         search_body=search_body(body),
+        words=frozenset(text_words(story_text(parsed))),
     )
+
+
+def story_text(parsed: ParsedArticle) -> str:
+    """The headline, standfirst and paragraphs, one a line: where tag names are looked for."""
+    return "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
 
 
 _TAG = re.compile(r"<[^>]*>")

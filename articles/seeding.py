@@ -36,11 +36,10 @@ from .importer import (
     SkipFile,
     find_mentions,
     parse_bytes,
-    text_words,
 )
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
-from .seed_text import Lookups, PreparedText, prepare_text
+from .seed_text import Lookups, PreparedText, prepare_text, story_text
 from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
@@ -395,7 +394,7 @@ class SeedImporter:
         return NewStory(
             article=article,
             authors=self._authors(names),
-            tags=self._tags(parsed),
+            tags=self._tags(parsed, text),
             comment=f"Imported from {source}",
             search_body=text.search_body,
         )
@@ -583,7 +582,7 @@ class SeedImporter:
         batch: an editor's save in between wins.
         """
         authors = self._authors(parsed.bylines or self.options.author_names)
-        tags = self._tags(parsed)
+        tags = self._tags(parsed, text)
         with services.article_revision(article=article, comment=comment):
             self._save_unsaved()
             services.article_save(article=article, expected_version=article.version)
@@ -609,9 +608,9 @@ class SeedImporter:
             authors.append(author)
         return authors
 
-    def _tags(self, parsed: ParsedArticle) -> list[Tag]:
+    def _tags(self, parsed: ParsedArticle, text: PreparedText) -> list[Tag]:
         """The file's tags, places and the known tags its text mentions; new ones unsaved."""
-        names = [*parsed.tags, *parsed.places, *self._mentions(parsed)]
+        names = [*parsed.tags, *parsed.places, *self._mentions(parsed, text.words)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
@@ -624,7 +623,7 @@ class SeedImporter:
                 self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
 
-    def _mentions(self, parsed: ParsedArticle) -> list[str]:
+    def _mentions(self, parsed: ParsedArticle, words: frozenset[str]) -> list[str]:
         """The known tag names the story's text mentions, in the order of ``tag_names``.
 
         Names are looked up in an index made once, and those added since one by one,
@@ -638,8 +637,7 @@ class SeedImporter:
         ):
             finder = self._mention_finder = MentionFinder(self.tag_names)
             self._finder_version = self._tags_version
-        text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
-        words = text_words(text)
+        text = story_text(parsed)
         return [
             *finder(text, words),
             *find_mentions(text, self.tag_names[len(finder.names) :], words),
