@@ -684,12 +684,12 @@ def find_mentions(text: str, names: Iterable[str], words: Set[str] | None = None
     return _mentions(text, names, text_words(text) if words is None else words)
 
 
-def text_words(text: str) -> set[str]:
+def text_words(text: str) -> frozenset[str]:
     """The words of `text`, in lower case."""
     lower = text.lower()
     if lower.isascii():  # the same words, split out of the bytes much faster
-        return set(lower.encode().translate(_ASCII_NON_WORD).decode().split())
-    return set(_WORD.findall(lower))
+        return frozenset(lower.encode().translate(_ASCII_NON_WORD).decode().split())
+    return frozenset(_WORD.findall(lower))
 
 
 class MentionFinder:

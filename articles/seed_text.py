@@ -54,7 +54,7 @@ def prepare_text(parsed: ParsedArticle, *, section_links: dict[str, str]) -> Pre
         ),
         links_sections=links,
         search_body=search_body(body),
-        words=frozenset(text_words(story_text(parsed))),
+        words=text_words(story_text(parsed)),
     )
 
 

@@ -30,13 +30,7 @@ from django.db import (
 from django.utils import timezone
 
 from . import services
-from .importer import (
-    MentionFinder,
-    ParsedArticle,
-    SkipFile,
-    find_mentions,
-    parse_bytes,
-)
+from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .seed_text import Lookups, PreparedText, prepare_text, story_text
