@@ -85,7 +85,6 @@ def _preparer(field, connection) -> Callable[[Model], Any]:
             return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
         return generic
-    unchanged = _unchanged_types(field, connection)
     if (
         isinstance(field, DateTimeField)
         and _is_own_step(field, DateTimeField)
@@ -100,6 +99,7 @@ def _preparer(field, connection) -> Callable[[Model], Any]:
             return field.get_db_prep_save(value, connection)
 
         return datetime_value
+    unchanged = _unchanged_types(field, connection)
 
     def value(obj):
         value = getattr(obj, attname)
@@ -134,7 +134,8 @@ def _keeps_integers(field, connection) -> bool:
     ops = type(connection.ops)
     if isinstance(field, AutoFieldMixin):
         return (
-            type(field).get_db_prep_value is AutoFieldMixin.get_db_prep_value
+            type(field).get_db_prep_save is Field.get_db_prep_save
+            and type(field).get_db_prep_value is AutoFieldMixin.get_db_prep_value
             and ops.validate_autopk_value is BaseDatabaseOperations.validate_autopk_value
         )
     return (
