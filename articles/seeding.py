@@ -262,7 +262,7 @@ class SeedImporter:
                 sources.add(source_name(path, folders))
             except (OSError, RuntimeError):  # a loop of links: reading the file will say
                 continue
-        imported = Article.objects.filter(source_path__in=sources)
+        imported = Article.objects.imported_from(sources)
         return BatchToRead(
             paths=paths,
             lookups=self._lookups(),
@@ -318,8 +318,7 @@ class SeedImporter:
     def _read_known(self, sources: set[str], hashes: set[str]) -> None:
         """The stories already imported from these files, and from files with these texts."""
         self.by_source = {
-            article.source_path: article
-            for article in Article.objects.filter(source_path__in=sources)
+            article.source_path: article for article in Article.objects.imported_from(sources)
         }
         self.source_by_hash = {}
         originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")

@@ -191,6 +191,19 @@ def test_inserted_rows_hold_what_bulk_create_writes():
     assert AuditEvent.objects.get(pk=logged[1].pk).details == {"n": [1, "é"]}
 
 
+def test_stories_imported_from_files_are_found_by_their_source():
+    wanted = ArticleFactory(source_path="seeds/a.txt")
+    ArticleFactory(source_path="seeds/b.txt")
+    ArticleFactory(source_path="")
+    assert list(Article.objects.imported_from(["seeds/a.txt", "seeds/c.txt"])) == [wanted]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_stories_are_found_by_source_through_the_index_not_a_scan():
+    plan = Article.objects.imported_from(["seeds/a.txt"]).explain()
+    assert "USING INDEX unique_article_source_path" in plan
+
+
 def test_rows_that_already_have_keys_are_inserted_with_them():
     authors = [Author(pk=900 + n, name=f"Writer {n}", slug=f"writer-{n}") for n in range(2)]
     insert_rows(authors)

@@ -213,6 +213,15 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("language", "pk")
         )
 
+    def imported_from(self, sources):
+        """The stories imported from these files (``source_path`` values, none empty).
+
+        The explicit "not empty" lets the database use the unique index on imported
+        stories' sources, which leaves out the empty ones: without it SQLite reads the
+        whole table, a second at 100,000 stories.
+        """
+        return self.filter(source_path__in=sources).exclude(source_path="")
+
     def for_cards(self):
         """The rows a story card reads, but its byline: no body, no tags.
 
