@@ -8,9 +8,22 @@ value of every row through a chain of generic steps that a plain row does not ne
 databases it does not handle go through ``bulk_create`` itself.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from django.db import connections, router
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
+from django.db.models.fields import AutoFieldMixin
 
 
 def insert_rows(objs: Sequence) -> None:
@@ -37,14 +50,11 @@ def insert_rows(objs: Sequence) -> None:
     size = max(connection.ops.bulk_batch_size(fields, objs), 1)
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    preparers = [_preparer(field, connection) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
-            params = [
-                field.get_db_prep_save(field.pre_save(obj, True), connection)
-                for obj in chunk
-                for field in fields
-            ]
+            params = [prepare(obj) for obj in chunk for prepare in preparers]
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) "
                 f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(meta.pk.column)}",
@@ -54,6 +64,92 @@ def insert_rows(objs: Sequence) -> None:
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = using
+
+
+def _preparer(field, connection) -> Callable[[Model], Any]:
+    """A function giving the value to insert for ``field`` of a new object.
+
+    It is ``field.get_db_prep_save(field.pre_save(obj, True), connection)``, with the
+    generic steps left out for the values they would return unchanged: text in a text
+    field, whole numbers in an integer field or a key to one, an aware datetime.
+    """
+    attname = field.attname
+    pre_save = type(field).pre_save
+    if pre_save is not Field.pre_save and not (
+        isinstance(field, DateTimeField)
+        and pre_save is DateTimeField.pre_save
+        and not (field.auto_now or field.auto_now_add)
+    ):
+
+        def generic(obj):
+            return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+        return generic
+    if (
+        isinstance(field, DateTimeField)
+        and _is_own_step(field, DateTimeField)
+        and type(field).to_python is DateTimeField.to_python
+    ):
+        adapt = connection.ops.adapt_datetimefield_value
+
+        def datetime_value(obj):
+            value = getattr(obj, attname)
+            if type(value) is datetime and value.tzinfo is not None:
+                return adapt(value)
+            return field.get_db_prep_save(value, connection)
+
+        return datetime_value
+    unchanged = _unchanged_types(field, connection)
+
+    def value(obj):
+        value = getattr(obj, attname)
+        if type(value) in unchanged:
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    return value
+
+
+def _unchanged_types(field, connection) -> frozenset[type]:
+    """The types of value that ``field.get_db_prep_save()`` returns as they are."""
+    if isinstance(field, ForeignKey):
+        if _is_own_step(field, ForeignKey) and _keeps_integers(field.target_field, connection):
+            return frozenset({int, type(None)})
+    elif isinstance(field, IntegerField):
+        if _keeps_integers(field, connection):
+            return frozenset({int, type(None)})
+    elif isinstance(field, CharField | TextField):
+        base = CharField if isinstance(field, CharField) else TextField
+        if _is_own_step(field, base) and type(field).to_python is base.to_python:
+            return frozenset({str, type(None)})
+    return frozenset()
+
+
+def _keeps_integers(field, connection) -> bool:
+    """Whether ``field``, an integer field or the key of a table, saves an int as it is."""
+    if not isinstance(field, IntegerField) or type(field).get_prep_value is not (
+        IntegerField.get_prep_value
+    ):
+        return False
+    ops = type(connection.ops)
+    if isinstance(field, AutoFieldMixin):
+        return (
+            type(field).get_db_prep_save is Field.get_db_prep_save
+            and type(field).get_db_prep_value is AutoFieldMixin.get_db_prep_value
+            and ops.validate_autopk_value is BaseDatabaseOperations.validate_autopk_value
+        )
+    return (
+        _is_own_step(field, IntegerField)
+        and ops.adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
+    )
+
+
+def _is_own_step(field, base: type) -> bool:
+    """Whether ``field`` saves values as ``base`` does, no subclass changing how."""
+    return all(
+        getattr(type(field), name) is getattr(base, name)
+        for name in ("get_db_prep_save", "get_db_prep_value", "get_prep_value")
+    )
 
 
 def _computed_by_database(field) -> bool:

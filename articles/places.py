@@ -18,6 +18,7 @@ American places: they do not count when the next word is capitalised ("Chad Smit
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 
 import pycountry
@@ -528,12 +529,37 @@ def _variants(name: str) -> list[str]:
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    # Longest first, so that at any position the longest name wins.
-    names = sorted(_aliases(), key=len, reverse=True)
-    alternatives = "|".join(re.escape(name) for name in names)
+    """Any alias as a whole word; at any position the longest one that fits wins.
+
+    The aliases are written as a tree of their shared beginnings, so that the engine
+    follows the text one character at a time rather than trying a thousand names in
+    turn at each capital letter. Longer names are tried before a name ends, so the
+    first alias followed by a non-word character is the longest.
+    """
+    names = _aliases()
     # A cheap first-character test keeps the scan fast on long texts.
     initials = re.escape("".join(sorted({name[0] for name in names})))
-    return re.compile(rf"(?<!\w)(?=[{initials}])(?:{alternatives})(?!\w)")
+    return re.compile(rf"(?<!\w)(?=[{initials}])(?:{_tree_pattern(names)})(?!\w)")
+
+
+def _tree_pattern(names: Iterable[str]) -> str:
+    """A regular expression matching exactly ``names``, by their shared beginnings."""
+    tree: dict = {}
+    for name in names:
+        node = tree
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return _node_pattern(tree)
+
+
+def _node_pattern(node: dict) -> str:
+    branches = [re.escape(char) + _node_pattern(child) for char, child in node.items() if char]
+    if "" in node:
+        branches.append("")  # ending here comes last: longer names first
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 @cache

@@ -8,14 +8,15 @@ instances for each row: rows are serialized by a plan made once per model, and t
 versions are written as plain rows with one executemany.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, router
-from django.db.models import CompositePrimaryKey
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import CompositePrimaryKey, Field, Model
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
+from django.utils.translation import gettext
 from reversion.models import Revision, Version
 from reversion.revisions import (
     _get_content_type,  # the content type reversion files a model's versions under
@@ -24,6 +25,7 @@ from reversion.revisions import (
     post_revision_commit,
     pre_revision_commit,
 )
+from taggit.models import ItemBase
 
 from .bulk_rows import insert_rows
 
@@ -53,12 +55,9 @@ def revisions_create(revisions: Iterable[tuple[str, list]]) -> None:
     ]
     insert_rows(saved)
     serialized = _serialize([obj for _comment, objects in revisions for obj in objects])
-    content_types = {}
+    models = {}
     rows = [
-        [
-            _version_row(obj, serialized[id(obj)], revision.pk, using, content_types)
-            for obj in objects
-        ]
+        [_version_row(obj, serialized[id(obj)], revision.pk, using, models) for obj in objects]
         for revision, (_comment, objects) in zip(saved, revisions, strict=True)
     ]
     signalled = pre_revision_commit.has_listeners() or post_revision_commit.has_listeners()
@@ -70,23 +69,39 @@ def revisions_create(revisions: Iterable[tuple[str, list]]) -> None:
         post_revision_commit.send(sender=create_revision, revision=revision, versions=versions)
 
 
-def _version_row(
-    obj, serialized_data: str, revision_id: int, using: str, content_types: dict
-) -> tuple:
-    """The values of ``_VERSION_FIELDS`` that ``reversion.add_to_revision`` would store."""
+def _version_row(obj, serialized_data: str, revision_id: int, using: str, models: dict) -> tuple:
+    """The values of ``_VERSION_FIELDS`` that ``reversion.add_to_revision`` would store.
+
+    ``models`` keeps each model's registration and content type between calls.
+    """
     model = obj.__class__
-    options = _get_options(model)
-    if model not in content_types:
-        content_types[model] = _get_content_type(model, using).pk
+    if model not in models:
+        models[model] = (_get_options(model), _get_content_type(model, using).pk, _label(model))
+    options, content_type, label = models[model]
     return (
         revision_id,
         force_str(getattr(obj, options.object_id_field)),
-        content_types[model],
-        router.db_for_write(model, instance=obj),
+        content_type,
+        # What router.db_for_write(model, instance=obj) answers when no router is set.
+        router.db_for_write(model, instance=obj)
+        if router.routers
+        else obj._state.db or DEFAULT_DB_ALIAS,
         options.format,
         serialized_data,
-        force_str(obj),
+        label(obj),
     )
+
+
+def _label(model) -> Callable[[Model], str]:
+    """``force_str(obj)`` for objects of ``model``, as reversion labels a version.
+
+    A tag link (taggit's ``ItemBase.__str__``) is written from taggit's template,
+    translated once rather than once a link.
+    """
+    if model.__str__ is not ItemBase.__str__:
+        return force_str
+    template = gettext("%(object)s tagged with %(tag)s")
+    return lambda obj: template % {"object": obj.content_object, "tag": obj.tag}
 
 
 def _versions(rows: list[tuple]) -> list[Version]:
@@ -151,7 +166,19 @@ class _JsonPlan:
     def __init__(self, model, fields):
         self.label = str(model._meta)
         self.pk = model._meta.pk
-        self.fields = fields
+        # (name, attname, field), attname None when the field reads or writes its value
+        # its own way: most read the attribute and write what is not protected with str().
+        self.fields = [
+            (
+                field.name,
+                field.attname
+                if type(field).value_from_object is Field.value_from_object
+                and type(field).value_to_string is Field.value_to_string
+                else None,
+                field,
+            )
+            for field in fields
+        ]
 
     @classmethod
     def for_model(cls, model, options) -> "_JsonPlan | None":
@@ -181,8 +208,15 @@ class _JsonPlan:
         return cls(model, fields)
 
     def serialize(self, obj) -> str:
-        data = {"model": self.label, "pk": _value(obj, self.pk)}
-        data["fields"] = {field.name: _value(obj, field) for field in self.fields}
+        fields = {}
+        for name, attname, field in self.fields:
+            if attname is None:
+                fields[name] = _value(obj, field)
+            else:
+                value = getattr(obj, attname)
+                plain = type(value) is str or is_protected_type(value)
+                fields[name] = value if plain else str(value)
+        data = {"model": self.label, "pk": _value(obj, self.pk), "fields": fields}
         return "[" + _ENCODER.encode(data) + "]"
 
 

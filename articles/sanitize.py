@@ -105,12 +105,28 @@ def sanitize_html(html: str) -> str:
         clean_content_tags=set(_CLEAN_CONTENT_TAGS),
         link_rel=None,
     )
+    if _is_plain_paragraphs(loose):
+        # Within both allow-lists already; the normaliser and the second pass would
+        # give it back unchanged.
+        return loose.strip()
     return _clean(
         _Normaliser.run(loose),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         link_rel=LINK_REL,
     ).strip()
+
+
+# Any tag but <p> and </p>; an empty paragraph; a non-breaking space or a character
+# reference the normaliser would write differently; a leading byte-order mark, which
+# the second pass drops.
+_NOT_PLAIN = re.compile(r"<(?!/?p>)|<p>\s*</p>|\xa0|&nbsp;|&#|\A\ufeff")
+
+
+def _is_plain_paragraphs(html: str) -> bool:
+    """Whether ``html``, the output of the first pass, is paragraphs of text alone (as
+    an imported story's body is), which the rest of the cleaning gives back unchanged."""
+    return not _NOT_PLAIN.search(html)
 
 
 _RENAMED = {"h1": "h2", "h5": "h4", "h6": "h4"}

@@ -9,8 +9,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from .importer import ParsedArticle, body_html, links_sections
-from .models import Article
+from .importer import ParsedArticle, body_html, links_sections, text_words
+from .models.stories import text_fingerprint
 from .sanitize import sanitize_html
 from .search.text import clean_text, plain_text
 
@@ -32,19 +32,35 @@ class PreparedText:
     """A story's text as it will be stored, worked out from a ``ParsedArticle``.
 
     ``links_sections`` says whether the body would change with other sections: only then
-    must a body prepared with old ``Lookups`` be built again.
+    must a body prepared with old ``Lookups`` be built again. ``search_body`` is the
+    body's text for the search index; ``words`` are those of ``story_text()``, where tag
+    names are looked for.
     """
 
     body: str
     fingerprint: str
     links_sections: bool
+    search_body: str
+    words: frozenset[str]
 
 
 def prepare_text(parsed: ParsedArticle, *, section_links: dict[str, str]) -> PreparedText:
     links = links_sections(parsed.paragraphs)
     body = sanitize_html(body_html(parsed.paragraphs, section_links=section_links if links else {}))
-    story = Article(headline=parsed.headline, dek=parsed.dek, dateline=parsed.dateline, body=body)
-    return PreparedText(body=body, fingerprint=story.text_fingerprint(), links_sections=links)
+    return PreparedText(
+        body=body,
+        fingerprint=text_fingerprint(
+            headline=parsed.headline, dek=parsed.dek, dateline=parsed.dateline, body=body
+        ),
+        links_sections=links,
+        search_body=search_body(body),
+        words=text_words(story_text(parsed)),
+    )
+
+
+def story_text(parsed: ParsedArticle) -> str:
+    """The headline, standfirst and paragraphs, one a line: where tag names are looked for."""
+    return "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -33,7 +33,7 @@ from . import services
 from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
-from .seed_text import Lookups, PreparedText, prepare_text, search_body
+from .seed_text import Lookups, PreparedText, prepare_text, story_text
 from .story_batches import NewStory, stories_create
 
 DEFAULT_SECTION_SLUG = "news"
@@ -262,7 +262,7 @@ class SeedImporter:
                 sources.add(source_name(path, folders))
             except (OSError, RuntimeError):  # a loop of links: reading the file will say
                 continue
-        imported = Article.objects.filter(source_path__in=sources)
+        imported = Article.objects.imported_from(sources)
         return BatchToRead(
             paths=paths,
             lookups=self._lookups(),
@@ -318,8 +318,7 @@ class SeedImporter:
     def _read_known(self, sources: set[str], hashes: set[str]) -> None:
         """The stories already imported from these files, and from files with these texts."""
         self.by_source = {
-            article.source_path: article
-            for article in Article.objects.filter(source_path__in=sources)
+            article.source_path: article for article in Article.objects.imported_from(sources)
         }
         self.source_by_hash = {}
         originals = Article.objects.filter(source_hash__in=hashes).exclude(source_path="")
@@ -388,9 +387,9 @@ class SeedImporter:
         return NewStory(
             article=article,
             authors=self._authors(names),
-            tags=self._tags(parsed),
+            tags=self._tags(parsed, text),
             comment=f"Imported from {source}",
-            search_body=search_body(text.body),
+            search_body=text.search_body,
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:
@@ -576,7 +575,7 @@ class SeedImporter:
         batch: an editor's save in between wins.
         """
         authors = self._authors(parsed.bylines or self.options.author_names)
-        tags = self._tags(parsed)
+        tags = self._tags(parsed, text)
         with services.article_revision(article=article, comment=comment):
             self._save_unsaved()
             services.article_save(article=article, expected_version=article.version)
@@ -602,9 +601,9 @@ class SeedImporter:
             authors.append(author)
         return authors
 
-    def _tags(self, parsed: ParsedArticle) -> list[Tag]:
+    def _tags(self, parsed: ParsedArticle, text: PreparedText) -> list[Tag]:
         """The file's tags, places and the known tags its text mentions; new ones unsaved."""
-        names = [*parsed.tags, *parsed.places, *self._mentions(parsed)]
+        names = [*parsed.tags, *parsed.places, *self._mentions(parsed, text.words)]
         unique = {}
         for name in names:
             unique.setdefault(name.casefold(), name)
@@ -617,7 +616,7 @@ class SeedImporter:
                 self._unsaved.append(tag)
         return [self.tags[key] for key in unique]
 
-    def _mentions(self, parsed: ParsedArticle) -> list[str]:
+    def _mentions(self, parsed: ParsedArticle, words: frozenset[str]) -> list[str]:
         """The known tag names the story's text mentions, in the order of ``tag_names``.
 
         Names are looked up in an index made once, and those added since one by one,
@@ -631,8 +630,11 @@ class SeedImporter:
         ):
             finder = self._mention_finder = MentionFinder(self.tag_names)
             self._finder_version = self._tags_version
-        text = "\n".join((parsed.headline, parsed.dek, *parsed.paragraphs))
-        return [*finder(text), *find_mentions(text, self.tag_names[len(finder.names) :])]
+        text = story_text(parsed)
+        return [
+            *finder(text, words),
+            *find_mentions(text, self.tag_names[len(finder.names) :], words),
+        ]
 
     def _free_tag_slug(self, name: str) -> str:
         """The slug taggit would give a new tag: its own, or the first free ``slug_N``."""

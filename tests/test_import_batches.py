@@ -7,17 +7,27 @@ from pathlib import Path
 import pytest
 import reversion
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.signals import post_revision_commit, pre_revision_commit
 
 from articles.bulk_rows import insert_rows
 from articles.importer import MentionFinder, find_mentions
-from articles.models import Article, ArticleRedirect, Author, Byline, Section, TaggedArticle
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    AuditEvent,
+    Author,
+    Byline,
+    Section,
+    TaggedArticle,
+)
 from articles.revision_batches import revisions_create
 from articles.search.text import plain_text
 from articles.seed_text import search_body
 
-from .factories import ArticleFactory, AuthorFactory, SectionFactory
+from .factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +133,75 @@ def test_inserted_rows_get_their_keys_and_read_back_as_saved():
     assert saved[articles[3].pk].section == new_section
     assert saved[articles[0].pk].created_at is not None  # auto_now_add filled as on save
     assert saved[articles[0].pk].uid == articles[0].uid
+
+
+def test_inserted_rows_hold_what_bulk_create_writes():
+    """Every kind of value (text, keys, empty keys, datetimes with and without a time
+    zone offset, integers, UUIDs, JSON) lands in the row as ``bulk_create`` writes it."""
+    section, editor = SectionFactory(), UserFactory()
+    paris = timezone.get_fixed_timezone(60)
+
+    def stories():
+        return [
+            Article(
+                headline='Café « Oran » — "quotes"',
+                slug=f"story-{n}",
+                section=section,
+                body="<p>x</p>",
+                published_at=datetime(2024, 3, 4, 9, 30, 15, 123456, tzinfo=paris),
+                embargo_until=None if n else datetime(2024, 3, 5, tzinfo=UTC),
+                published_by=editor if n else None,
+                version=n + 3,
+            )
+            for n in range(2)
+        ]
+
+    def events(suffix):
+        return [
+            AuditEvent(action="publish", object_id=f"{n}{suffix}", details={"n": [n, "é"]})
+            for n in range(2)
+        ]
+
+    def rows(model, pks):
+        """The rows as the database holds them, not as Django reads them back."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {table} WHERE id IN ({', '.join(map(str, pks))})")
+            names = [column[0] for column in cursor.description]
+            found = sorted(cursor.fetchall())
+        unique = {"id", "slug", "object_id", "uid", "created_at", "updated_at", "at"}
+        return [
+            {name: value for name, value in zip(names, row, strict=True) if name not in unique}
+            for row in found
+        ]
+
+    inserted, created = stories(), Article.objects.bulk_create(stories())
+    for n, article in enumerate(inserted):
+        article.slug = f"inserted-{n}"
+    insert_rows(inserted)
+    assert rows(Article, [a.pk for a in inserted]) == rows(Article, [a.pk for a in created])
+    saved = Article.objects.get(pk=inserted[0].pk)
+    assert saved.published_at == datetime(2024, 3, 4, 8, 30, 15, 123456, tzinfo=UTC)
+    assert saved.embargo_until == datetime(2024, 3, 5, tzinfo=UTC)
+    assert saved.uid == inserted[0].uid
+
+    logged, bulk = events("a"), AuditEvent.objects.bulk_create(events("b"))
+    insert_rows(logged)
+    assert rows(AuditEvent, [e.pk for e in logged]) == rows(AuditEvent, [e.pk for e in bulk])
+    assert AuditEvent.objects.get(pk=logged[1].pk).details == {"n": [1, "é"]}
+
+
+def test_stories_imported_from_files_are_found_by_their_source():
+    wanted = ArticleFactory(source_path="seeds/a.txt")
+    ArticleFactory(source_path="seeds/b.txt")
+    ArticleFactory(source_path="")
+    assert list(Article.objects.imported_from(["seeds/a.txt", "seeds/c.txt"])) == [wanted]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_stories_are_found_by_source_through_the_index_not_a_scan():
+    plan = Article.objects.imported_from(["seeds/a.txt"]).explain()
+    assert "USING INDEX unique_article_source_path" in plan
 
 
 def test_rows_that_already_have_keys_are_inserted_with_them():

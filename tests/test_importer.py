@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import random
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from articles.importer import (
     decode_bytes,
     derive_headline,
     find_mentions,
+    links_sections,
     parse_bytes,
     split_dateline,
+    text_words,
 )
 
 SAMPLE = Path(__file__).resolve().parent.parent / "seeds" / "000_c0383c076b36fe93.txt"
@@ -521,6 +524,31 @@ def test_arabic_text_with_dateline():
     assert article.headline == "استقبل رئيس الجمهورية وزير الخارجية الأذربيجاني يوم الاثنين"
     assert article.paragraphs[0].startswith("استقبل")
     assert article.main_country == "Algeria"
+
+
+def test_french_without_accents_is_guessed_and_english_stays_english():
+    french = "Le ministre est dans la ville pour les elections; il a vu les maires et l'equipe."
+    assert french.isascii()
+    assert parse(french).language == "fr"
+    assert parse("The minister (le ministre) said that it was in the city.").language == "en"
+
+
+def test_section_pointer_in_upper_case_is_found():
+    html = body_html(
+        ["For more on ALGERIA, see OUR DEDICATED SECTION."],
+        section_links={"Algeria": "/section/algeria/"},
+    )
+    assert '<a href="/section/algeria/">OUR DEDICATED SECTION</a>' in html
+    assert links_sections(["For more on Algeria, see our dedicated Section."])
+    assert not links_sections(["Sections of the road were closed.", "  "])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Gas, oil & the U.S.-Algeria_pact (2024)!", "Énergie: l'Algérie et le gaz", "a\tb\x1fc"],
+)
+def test_text_words_are_the_lower_case_word_runs(text):
+    assert text_words(text) == set(re.findall(r"\w+", text.lower()))
 
 
 def test_english_text_with_french_words_stays_english():

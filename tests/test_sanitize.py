@@ -294,3 +294,15 @@ def test_control_characters_are_removed_on_save():
     assert sanitize_html("<p>Bell\x07 and\x01 escape\x1b, tab\tkept</p>") == (
         "<p>Bell and escape, tab\tkept</p>"
     )
+
+
+def test_plain_paragraphs_keep_their_text_and_escapes():
+    assert sanitize_html('<p>Fish &amp; chips, "quoted", 3 < 4 > 2</p>\n<p>Two</p>') == (
+        '<p>Fish &amp; chips, "quoted", 3 &lt; 4 &gt; 2</p>\n<p>Two</p>'
+    )
+
+
+def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
+    assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
+        "<p>One</p>\n\n\n<p>a b</p>"
+    )

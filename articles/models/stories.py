@@ -209,6 +209,15 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("language", "pk")
         )
 
+    def imported_from(self, sources):
+        """The stories imported from these files (``source_path`` values, none empty).
+
+        The explicit "not empty" lets the database use the unique index on imported
+        stories' sources, which leaves out the empty ones: without it SQLite reads the
+        whole table, a second at 100,000 stories.
+        """
+        return self.filter(source_path__in=sources).exclude(source_path="")
+
     def for_cards(self):
         """The rows a story card reads, but its byline: no body, no tags.
 
@@ -540,8 +549,14 @@ class Article(models.Model):
 
     def text_fingerprint(self) -> str:
         """Checksum of the editorial text, compared with ``import_fingerprint``."""
-        text = "\x1f".join([self.headline, self.dek, self.dateline, self.body])
-        return hashlib.sha256(text.encode()).hexdigest()
+        return text_fingerprint(
+            headline=self.headline, dek=self.dek, dateline=self.dateline, body=self.body
+        )
+
+
+def text_fingerprint(*, headline: str, dek: str, dateline: str, body: str) -> str:
+    """``Article.text_fingerprint()`` of a story with this text."""
+    return hashlib.sha256("\x1f".join([headline, dek, dateline, body]).encode()).hexdigest()
 
 
 # What ``Article.live_from`` is made of, and the same in SQL.

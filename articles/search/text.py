@@ -12,7 +12,6 @@ MATCH_START = "\x02"
 MATCH_END = "\x03"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 _MARKER = re.compile(f"({MATCH_START}|{MATCH_END})")
 
 
@@ -33,7 +32,8 @@ class _TextExtractor(HTMLParser):
 
 def clean_text(text: str) -> str:
     """``text`` with control characters (the match markers among them) and runs of space gone."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
+    # str.split() splits on the characters ``\s`` matches: runs of them become one space.
+    return " ".join(_CONTROL.sub(" ", text or "").split())
 
 
 def plain_text(html: str) -> str:
