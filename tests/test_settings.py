@@ -106,3 +106,25 @@ def test_sqlite_has_no_postgresql_options(tmp_path):
     options = database_options(DATABASE_URL="", NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     assert "server_side_binding" not in options
     assert options["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_connection_is_kept_open_between_requests(tmp_path):
+    # What Django does at the start and end of every request: an obsolete connection
+    # is closed there, and opening one again costs more than a page's queries.
+    keeps = (
+        "from django.core.signals import request_finished, request_started;"
+        "from django.db import connection;"
+        "connection.ensure_connection(); first = connection.connection;"
+        "request_started.send(None); request_finished.send(None);"
+        "print(connection.connection is first)"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        keeps,
+        **PRODUCTION,
+        NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
