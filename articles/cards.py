@@ -58,11 +58,7 @@ def story_card_lists(*lists: Iterable[Article]) -> list[list[StoryCard]]:
     """
     lists = [list(articles) for articles in lists]
     names = byline_names([article.pk for articles in lists for article in articles])
-    here = CardSettings.current()
-    return [
-        [here.card(article, names.get(article.pk, [])) for article in articles]
-        for articles in lists
-    ]
+    return [cards_with_authors(articles, names) for articles in lists]
 
 
 def byline_names(article_ids: list[int]) -> dict[int, list[str]]:
@@ -138,6 +134,12 @@ class CardSettings:
 def card(article: Article, authors: list[str]) -> StoryCard:
     """One story's card, in the active interface language."""
     return CardSettings.current().card(article, authors)
+
+
+def cards_with_authors(articles: Iterable[Article], authors: dict[int, list[str]]):
+    """Cards for stories whose authors' names (by story id) are already read."""
+    here = CardSettings.current()
+    return [here.card(article, authors.get(article.pk, [])) for article in articles]
 
 
 def language_attributes(article: Article, language: str) -> SafeString:

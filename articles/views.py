@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
 from .card_query import card_stories
-from .cards import card, story_card_lists, story_cards
+from .cards import cards_with_authors, story_card_lists, story_cards
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .list_subjects import author_by_slug, section_by_slug, tag_by_slug
 from .models import (
@@ -339,10 +339,10 @@ def render_story(request, article, *, preview=False, share_link=None):
             "share_link": share_link,
             "page_meta": metadata.story_page(request, article, parts, translations),
             "translations": translation_links(translations),
-            "related": [
-                card(story, [author.name for author in bylines.get(story.pk, [])])
-                for story in related
-            ],
+            "related": cards_with_authors(
+                related,
+                {pk: [author.name for author in authors] for pk, authors in bylines.items()},
+            ),
         },
     )
     return keep_private(response) if preview else response
