@@ -110,7 +110,8 @@ def test_of_two_saves_from_the_same_version_one_wins_and_the_other_writes_nothin
     assert Version.objects.get_for_object(article).count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback brings back the content types a migration test's flush leaves out.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs two connections writing at once"
 )
