@@ -45,7 +45,9 @@ def targets() -> dict[str, tuple[str, str]]:
         sys.exit("No stories here: run bench/generate.py on this database first.")
     in_section = published.filter(section__in=[section, *section.children.all()]).count()
     deep_page = min(500, max(1, math.ceil(in_section / settings.NEWSROOM_PAGE_SIZE)))
-    story = published.order_by("-published_at")[published.count() // 2]
+    stories = published.count()
+    story = published.order_by("-published_at")[stories // 2]
+    last_sitemap_page = max(1, math.ceil(stories / SITEMAP_PAGE_SIZE))
     return {
         "home": ("home", "/"),
         "section": ("section", section.get_absolute_url()),
@@ -58,6 +60,10 @@ def targets() -> dict[str, tuple[str, str]]:
         "story_sitemap": (
             f"story sitemap ({SITEMAP_PAGE_SIZE:,} urls)",
             "/sitemap-stories.xml?p=1",
+        ),
+        "last_story_sitemap": (
+            f"story sitemap, last page ({last_sitemap_page})",
+            f"/sitemap-stories.xml?p={last_sitemap_page}",
         ),
     }
 

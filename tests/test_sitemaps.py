@@ -164,6 +164,17 @@ def test_story_sitemap_is_paged_oldest_first(client, monkeypatch):
     assert client.get(sitemap("stories"), {"p": "x"}).status_code == 404
 
 
+def test_story_sitemap_pages_split_stories_published_at_the_same_moment(client, monkeypatch):
+    monkeypatch.setattr(StorySitemap, "limit", 2)
+    stories = [ArticleFactory(published_at=NOW - timedelta(days=1)) for _ in range(5)]
+    pages = [locations(client, sitemap("stories"), p=page) for page in (1, 2, 3)]
+    assert pages == [
+        [absolute(stories[0]), absolute(stories[1])],
+        [absolute(stories[2]), absolute(stories[3])],
+        [absolute(stories[4])],
+    ]
+
+
 def test_a_story_sitemap_page_reads_one_page_of_light_rows(client, monkeypatch):
     monkeypatch.setattr(StorySitemap, "limit", 2)
     ArticleFactory.create_batch(5, authors=[AuthorFactory()], tags=["Oil"])
@@ -172,6 +183,10 @@ def test_a_story_sitemap_page_reads_one_page_of_light_rows(client, monkeypatch):
         assert client.get(sitemap("stories"), {"p": 2}).status_code == 200
     [select] = [q["sql"] for q in queries if "LIMIT 2" in q["sql"]]
     assert '"body"' not in select and '"headline"' not in select
+    # Earlier stories are skipped in the list index: only the page's first key is read.
+    [skip] = [q["sql"] for q in queries if "OFFSET" in q["sql"]]
+    assert skip.split(" FROM ")[0].count(",") == 1
+    assert "OFFSET" not in select and "COUNT" not in " ".join(q["sql"] for q in queries)
 
 
 @pytest.mark.parametrize(
