@@ -163,7 +163,7 @@ wait_for "http://127.0.0.1:$NGINX_PORT/story.html"
 # after a wrk run, over the requests answered; wrk's own likewise. The machine's other
 # work slows both runs alike but adds nothing to these, so they compare the static file
 # and the front cache more steadily than requests per second do.
-nginx_workers=$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')
+nginx_workers=$(pgrep -P "$(cat "$work/nginx.pid")" -f "worker process" | tr '\n' ' ')
 TIMEFORMAT='%3U %3S'  # `time`: wrk's user and system seconds
 
 cpu_ticks() {  # pids: their user and system time so far, in clock ticks
