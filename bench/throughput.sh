@@ -16,7 +16,7 @@
 # a check that after a story is changed (through the services, which refresh the front
 # cache) the next request through nginx shows the change. Stops everything it started.
 # nginx, wrk and redis-server come from Debian's packages and are installed if missing
-# (needs root). BENCH_DURATION (10s), BENCH_FRONT_DURATION (4s), BENCH_ROUNDS (3),
+# (needs root). BENCH_DURATION (10s), BENCH_FRONT_DURATION (3s), BENCH_ROUNDS (3),
 # BENCH_PORT (18700: uses it and the next seven) and PYTHON override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 GUNICORN="$(dirname "$PYTHON")/gunicorn"
 DURATION=${BENCH_DURATION:-10s}
-FRONT_DURATION=${BENCH_FRONT_DURATION:-4s}
+FRONT_DURATION=${BENCH_FRONT_DURATION:-3s}
 ROUNDS=${BENCH_ROUNDS:-3}
 PORT=${BENCH_PORT:-18700}
 CACHED_PORT=$PORT
@@ -189,7 +189,8 @@ measure() {  # url, duration: "requests/s nginx-µs wrk-µs" (CPU a request), wa
         /^Requests\/sec:/ {rate = $2}
         END {
             split(wrk, cpu, " ")
-            printf "%s %.2f %.2f\n", rate, ticks / hz * 1e6 / requests, (cpu[1] + cpu[2]) * 1e6 / requests
+            nginx = ticks / hz * 1e6 / requests
+            printf "%s %.2f %.2f\n", rate, nginx, (cpu[1] + cpu[2]) * 1e6 / requests
         }' "$work/wrk.out"
 }
 
@@ -250,22 +251,26 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 echo
-echo "Each page as a static file and through the front cache in turn: $ROUNDS rounds of"
-echo "wrk -t2 -c32 -d$FRONT_DURATION, medians. CPU: microseconds of CPU a request, of nginx's workers"
-echo "and of wrk. By CPU: the static file's nginx + wrk CPU a request over the row's, the"
-echo "share of the static file's rate that the same cores would give it."
-printf '%-32s %9s %10s %10s %10s %10s\n' "target" "req/s" "of static" "nginx CPU" "wrk CPU" "by CPU"
+echo "Each page as a static file and through the front cache in turn: $ROUNDS rounds"
+echo "of wrk -t2 -c32 -d$FRONT_DURATION, medians. CPU: microseconds of CPU a request, of"
+echo "nginx's workers and of wrk. By CPU: the static file's nginx + wrk CPU a request over"
+echo "the row's, the share of the static file's rate that the same cores would give it"
+echo "(and in each round)."
+printf '%-32s %9s %10s %10s %10s %10s  %s\n' "target" "req/s" "of static" "nginx CPU" "wrk CPU" \
+    "by CPU" "(rounds)"
 for i in "${!front_urls[@]}"; do
     for round in $(seq 1 "$ROUNDS"); do
         read -r rate nginx_us wrk_us <"$work/front-$i-$round"
-        read -r static_rate static_nginx_us static_wrk_us <"$work/front-${front_ceilings[$i]}-$round"
+        ceiling=$work/front-${front_ceilings[$i]}-$round
+        read -r static_rate static_nginx_us static_wrk_us <"$ceiling"
         awk "BEGIN {print $rate, $nginx_us, $wrk_us, 100 * $rate / $static_rate,
             100 * ($static_nginx_us + $static_wrk_us) / ($nginx_us + $wrk_us)}"
     done >"$work/front-$i"
-    printf '%-32s %9.0f %9.2f%% %10.2f %10.2f %9.2f%%\n' "${front_names[$i]}" \
+    each_round=$(awk '{printf "%s%.0f", (NR > 1 ? " " : ""), $5}' "$work/front-$i")
+    printf '%-32s %9.0f %9.2f%% %10.2f %10.2f %9.2f%%  (%s)\n' "${front_names[$i]}" \
         "$(column_median "$work/front-$i" 1)" "$(column_median "$work/front-$i" 4)" \
         "$(column_median "$work/front-$i" 2)" "$(column_median "$work/front-$i" 3)" \
-        "$(column_median "$work/front-$i" 5)"
+        "$(column_median "$work/front-$i" 5)" "$each_round"
 done
 
 # After a change, the next reader through the front cache sees it.
