@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from .addresses import address_in
+
 
 @dataclass(frozen=True)
 class LanguageLink:
@@ -98,7 +100,11 @@ def _translated(request, here: str, code: str) -> str:
         return here
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     try:
-        url = in_language(code, reverse, name, args=match.args, kwargs=match.kwargs)
+        if match.args or not all(isinstance(v, str | int) for v in match.kwargs.values()):
+            # Positional arguments, or a view's extra ones (a sitemap's dictionary).
+            url = in_language(code, reverse, name, args=match.args, kwargs=match.kwargs)
+        else:
+            url = address_in(interface_language(code), name, **match.kwargs)
     except NoReverseMatch:
         return here
     query = here.partition("?")[2]
