@@ -1,6 +1,6 @@
 """What each public page tells search engines and social sites about itself.
 
-Views build a ``PageMeta`` here and ``templates/includes/meta.html`` prints it: the
+Views build a ``PageMeta`` here and ``base.html`` prints it: the
 canonical address, description, hreflang, Open Graph, Twitter card and JSON-LD.
 """
 
@@ -45,7 +45,7 @@ class PageMeta:
 
     @property
     def head_elements(self) -> SafeString:
-        """The page's ``<head>`` elements, for ``templates/includes/meta.html``.
+        """The page's ``<head>`` elements, for ``base.html``.
 
         Written here rather than looped over in the template: every page prints some
         twenty of them.
