@@ -56,7 +56,9 @@ def in_language(code: str, url_function, *args, **kwargs) -> str:
 
 def story_url(article) -> str:
     """A story's own address: under its language's interface (``/fr/...`` for French)."""
-    return in_language(article.language, article.get_absolute_url)
+    return address_in(
+        interface_language(article.language), "articles:detail", **article.address_kwargs()
+    )
 
 
 MAX_CARRIED_QUERY = 1000

@@ -453,14 +453,17 @@ class Article(models.Model):
             self.tagged_items.update(live_from=self.live_from)
 
     def get_absolute_url(self):
+        return address("articles:detail", **self.address_kwargs())
+
+    def address_kwargs(self) -> dict:
+        """The story's address's parts: its day in the newsroom's time zone, its slug."""
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return address(
-            "articles:detail",
-            year=day.year,
-            month=f"{day.month:02d}",
-            day=f"{day.day:02d}",
-            slug=self.slug,
-        )
+        return {
+            "year": day.year,
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": self.slug,
+        }
 
     def clean(self):
         super().clean()
