@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -48,25 +48,26 @@ class PageMeta:
         """The page's ``<head>`` elements, for ``base.html``.
 
         Written here rather than looped over in the template: every page prints some
-        twenty of them.
+        twenty of them. Each value is escaped as ``format_html`` would, in an f-string.
         """
+        text = conditional_escape
         lines = [
-            format_html('<meta name="description" content="{}">', self.description),
-            format_html('<link rel="canonical" href="{}">', self.canonical_url),
+            f'<meta name="description" content="{text(self.description)}">',
+            f'<link rel="canonical" href="{text(self.canonical_url)}">',
             *(
-                format_html('<link rel="alternate" hreflang="{}" href="{}">', hreflang, url)
+                f'<link rel="alternate" hreflang="{text(hreflang)}" href="{text(url)}">'
                 for hreflang, url in self.alternates
             ),
             *(
-                format_html('<meta property="{}" content="{}">', name, content)
+                f'<meta property="{text(name)}" content="{text(content)}">'
                 for name, content in self.properties
             ),
             *(
-                format_html('<meta name="{}" content="{}">', name, content)
+                f'<meta name="{text(name)}" content="{text(content)}">'
                 for name, content in self.names
             ),
             *(
-                format_html('<script type="application/ld+json">{}</script>', json_ld(data))
+                f'<script type="application/ld+json">{json_ld(data)}</script>'
                 for data in self.structured_data
             ),
         ]
