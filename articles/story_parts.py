@@ -6,6 +6,7 @@ so each is a short query written in SQL: composing them through the ORM's prefet
 cost more than running them.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,3 +67,23 @@ def read_bylines(article_ids: Sequence[int]) -> dict[int, list[Author]]:
     for article_id, pk, name, slug in byline_rows(list(article_ids)):
         authors.setdefault(article_id, []).append(Author(id=pk, name=name, slug=slug))
     return authors
+
+
+def _json_rows(value) -> list[list]:
+    """Rows that ``story_rows`` read as a JSON array: text from SQLite, a list from
+    PostgreSQL's ``json``, ``None`` for none."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def tags_from_json(value) -> list[Tag]:
+    """A story's tags from ``[id, name, slug]`` rows, oldest tag first (as ``read_tags``)."""
+    return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in sorted(_json_rows(value))]
+
+
+def authors_from_json(value) -> list[Author]:
+    """A story's authors from ``[id, name, slug, position, byline's id]`` rows, in byline
+    order (as ``read_bylines``)."""
+    rows = sorted(_json_rows(value), key=lambda row: (row[3], row[4]))
+    return [Author(id=pk, name=name, slug=slug) for pk, name, slug, _position, _byline in rows]

@@ -14,8 +14,9 @@ from django.db import connections
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import Article, Correction, Image, Section, TaggedArticle
+from .models import Article, Author, Byline, Correction, Image, Section, Tag, TaggedArticle
 from .models.stories import CARD_FIELDS
+from .story_parts import authors_from_json, tags_from_json
 
 # The time the published condition is compiled with, found again among its parameters.
 STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
@@ -59,6 +60,55 @@ def _columns(table: str, fields, quote) -> str:
     return ", ".join(f"{table}.{quote(field.column)}" for field in fields)
 
 
+def _json_rows(using: str, values: list[str], source: str) -> str:
+    """A scalar subquery: the rows of ``source`` (``FROM ... WHERE ...``) as one JSON array
+    of ``[values]`` arrays, in no given order (NULL or "[]" for none). One query then
+    reads a story with its tags and bylines, where each took a round trip of its own."""
+    values = ", ".join(values)
+    if connections[using].vendor == "postgresql":
+        return f"(SELECT json_agg(json_build_array({values})) {source})"
+    return f"(SELECT json_group_array(json_array({values})) {source})"
+
+
+def _column(model: type[Model], table: str, name: str, quote) -> str:
+    return f"{table}.{quote(model._meta.get_field(name).column)}"
+
+
+def _tags_json(using: str, story_id: str) -> str:
+    """The story's tags: ``[id, name, slug]`` (``story_parts.tags_from_json``)."""
+    quote = connections[using].ops.quote_name
+    tag_id, name, slug = (_column(Tag, "tag", field, quote) for field in ("id", "name", "slug"))
+    link_tag, link_story = (
+        _column(TaggedArticle, "link", field, quote) for field in ("tag", "content_object")
+    )
+    return _json_rows(
+        using,
+        [tag_id, name, slug],
+        f"FROM {quote(TaggedArticle._meta.db_table)} link"
+        f" INNER JOIN {quote(Tag._meta.db_table)} tag ON {tag_id} = {link_tag}"
+        f" WHERE {link_story} = {story_id}",
+    )
+
+
+def _authors_json(using: str, story_id: str) -> str:
+    """The story's bylines: ``[author's id, name, slug, position, byline's id]``
+    (``story_parts.authors_from_json``)."""
+    quote = connections[using].ops.quote_name
+    author_id, name, slug = (
+        _column(Author, "author", field, quote) for field in ("id", "name", "slug")
+    )
+    position, byline_id, byline_author, byline_story = (
+        _column(Byline, "byline", field, quote) for field in ("position", "id", "author", "article")
+    )
+    return _json_rows(
+        using,
+        [author_id, name, slug, position, byline_id],
+        f"FROM {quote(Byline._meta.db_table)} byline"
+        f" INNER JOIN {quote(Author._meta.db_table)} author ON {author_id} = {byline_author}"
+        f" WHERE {byline_story} = {story_id}",
+    )
+
+
 @cache
 def _reader(using: str, model: type[Model], fields: tuple) -> tuple[list[str], tuple]:
     """The fields' names, and what turns the database's values into Python's, as the ORM
@@ -100,6 +150,7 @@ def _story_sql(using: str) -> str:
     """SQL for ``public_story``: the slug, then ``published()``'s parameters."""
     quote = connections[using].ops.quote_name
     stories = quote(Article._meta.db_table)
+    story_id = f"{stories}.{quote('id')}"
     sections = quote(Section._meta.db_table)
     published, _params = _published_condition(using)
     return (
@@ -108,9 +159,10 @@ def _story_sql(using: str) -> str:
         f" {_columns('parent', SECTION_FIELDS, quote)},"
         f" {_columns('photo', IMAGE_FIELDS, quote)},"
         f" EXISTS (SELECT 1 FROM {stories} translation"
-        f" WHERE translation.translation_of_id = {stories}.{quote('id')}),"
+        f" WHERE translation.translation_of_id = {story_id}),"
         f" EXISTS (SELECT 1 FROM {quote(Correction._meta.db_table)} correction"
-        f" WHERE correction.article_id = {stories}.{quote('id')})"
+        f" WHERE correction.article_id = {story_id}),"
+        f" {_tags_json(using, story_id)}, {_authors_json(using, story_id)}"
         f" FROM {stories}"
         f" INNER JOIN {sections} section ON section.{quote('id')} = {stories}.section_id"
         f" LEFT OUTER JOIN {sections} parent ON parent.{quote('id')} = section.parent_id"
@@ -123,8 +175,9 @@ def _story_sql(using: str) -> str:
 def public_story(slug: str, *, using: str = "default") -> Article | None:
     """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
 
-    With its section (and the section's parent) and its photo, and ``has_translations``
-    and ``has_corrections``.
+    With its section (and the section's parent) and its photo, ``has_translations`` and
+    ``has_corrections``, and the tags and authors the page shows (``page_tags``, oldest
+    tag first, and ``page_authors``, in byline order).
     """
     published = _published_params(using, _now(using))
     with connections[using].cursor() as cursor:
@@ -141,7 +194,12 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     article.section = section
     article.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
     start += len(IMAGE_FIELDS)
-    article.has_translations, article.has_corrections = (bool(value) for value in row[start:])
+    has_translations, has_corrections, tags, authors = row[start:]
+    article.has_translations, article.has_corrections = (
+        bool(has_translations),
+        bool(has_corrections),
+    )
+    article.page_tags, article.page_authors = tags_from_json(tags), authors_from_json(authors)
     return article
 
 
@@ -186,7 +244,8 @@ def _related_sql(using: str, tag_count: int) -> str:
     return (
         f"SELECT {_columns(stories, CARD_STORY_FIELDS, quote)},"
         f" {_columns('section', SECTION_FIELDS, quote)},"
-        f" {_columns('photo', IMAGE_FIELDS, quote)}, ({shared}) AS shared_tags"
+        f" {_columns('photo', IMAGE_FIELDS, quote)}, {_authors_json(using, story_id)},"
+        f" ({shared}) AS shared_tags"
         f" FROM {stories}"
         f" INNER JOIN {quote(Section._meta.db_table)} section"
         f" ON section.{quote('id')} = {stories}.section_id"
@@ -206,7 +265,8 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
     ``RELATED_PER_TAG`` newest public stories of each of the story's tags (``tag_ids``)
     are ranked, read from the tag links' index, so the work is the same whether a tag is
     on ten stories or on a hundred thousand. One query; the stories come with their
-    section and photo and the card's columns alone.
+    section and photo, the card's columns alone, and their authors in byline order
+    (``page_authors``).
     """
     using = article._state.db or "default"
     now = _now(using)
@@ -239,6 +299,7 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
         story.section = _build(Section, SECTION_FIELDS, row, start, using)
         start += len(SECTION_FIELDS)
         story.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
+        story.page_authors = authors_from_json(row[-2])
         story.shared_tags = row[-1]
         related.append(story)
     return related
