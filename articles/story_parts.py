@@ -82,8 +82,19 @@ def tags_from_json(value) -> list[Tag]:
     return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in sorted(_json_rows(value))]
 
 
+def _in_byline_order(value) -> list[list]:
+    """``[id, name, slug, position, byline's id]`` rows in byline order (as ``read_bylines``)."""
+    return sorted(_json_rows(value), key=lambda row: (row[3], row[4]))
+
+
 def authors_from_json(value) -> list[Author]:
-    """A story's authors from ``[id, name, slug, position, byline's id]`` rows, in byline
-    order (as ``read_bylines``)."""
-    rows = sorted(_json_rows(value), key=lambda row: (row[3], row[4]))
-    return [Author(id=pk, name=name, slug=slug) for pk, name, slug, _position, _byline in rows]
+    """A story's authors from ``story_rows``' byline rows, in byline order."""
+    return [
+        Author(id=pk, name=name, slug=slug)
+        for pk, name, slug, _position, _byline in _in_byline_order(value)
+    ]
+
+
+def author_names_from_json(value) -> list[str]:
+    """The authors' names alone, for a story card."""
+    return [name for _pk, name, _slug, _position, _byline in _in_byline_order(value)]

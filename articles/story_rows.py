@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .models import Article, Author, Byline, Correction, Image, Section, Tag, TaggedArticle
 from .models.stories import CARD_FIELDS
-from .story_parts import authors_from_json, tags_from_json
+from .story_parts import author_names_from_json, authors_from_json, tags_from_json
 
 # The time the published condition is compiled with, found again among its parameters.
 STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
@@ -265,8 +265,8 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
     ``RELATED_PER_TAG`` newest public stories of each of the story's tags (``tag_ids``)
     are ranked, read from the tag links' index, so the work is the same whether a tag is
     on ten stories or on a hundred thousand. One query; the stories come with their
-    section and photo, the card's columns alone, and their authors in byline order
-    (``page_authors``).
+    section and photo, the card's columns alone, and their authors' names in byline
+    order (``author_names``).
     """
     using = article._state.db or "default"
     now = _now(using)
@@ -299,7 +299,7 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
         story.section = _build(Section, SECTION_FIELDS, row, start, using)
         start += len(SECTION_FIELDS)
         story.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
-        story.page_authors = authors_from_json(row[-2])
+        story.author_names = author_names_from_json(row[-2])
         story.shared_tags = row[-1]
         related.append(story)
     return related

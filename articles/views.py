@@ -342,7 +342,7 @@ def render_story(request, article, *, preview=False, share_link=None):
             "translations": translation_links(translations),
             "related": cards_with_authors(
                 related,
-                {story.pk: [author.name for author in story.page_authors] for story in related},
+                {story.pk: story.author_names for story in related},
             ),
         },
     )
