@@ -168,7 +168,7 @@ class ArticleQuerySet(models.QuerySet):
         Published status, a publication time that has come, and no embargo still running:
         the embargo wins over everything, whoever publishes or back-dates the story.
         ``at`` stands for now, for SQL compiled once and run again later with the time
-        of each run (``articles.card_query``, ``articles.story_rows``).
+        of each run (``articles.prepared``).
         """
         now = at or timezone.now()
         return self.filter(
