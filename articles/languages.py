@@ -97,7 +97,12 @@ def _translated(request, here: str, code: str) -> str:
     What ``django.urls.translate_url`` does, from the match the request was answered
     with instead of resolving the address once more for every language.
     """
-    match = request.resolver_match
+    return translated(request.resolver_match, here, code)
+
+
+def translated(match, here: str, code: str) -> str:
+    """``here`` (answered by resolver ``match``) in interface language ``code``, else
+    ``here`` unchanged."""
     if match is None or match.url_name is None:
         return here
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name

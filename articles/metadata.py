@@ -5,11 +5,13 @@ canonical address, description, hreflang, Open Graph, Twitter card and JSON-LD.
 """
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import Resolver404, resolve
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import structured_data
 from .addresses import address
-from .languages import story_url
+from .languages import story_url, translated
 from .models import Article, Image, Section
 from .sanitize import plain_text
 from .story_parts import StoryParts
@@ -154,8 +156,14 @@ def page_meta(
 
 
 def interface_alternates(request: HttpRequest, path: str) -> list[tuple[str, str]]:
-    """A page of the site in each interface language, the site's language as x-default."""
-    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    """A page of the site in each interface language, the site's language as x-default.
+
+    What ``django.urls.translate_url`` gives, resolving the address once for all of them.
+    """
+    match = None
+    with suppress(Resolver404):
+        match = resolve(unquote(path.partition("?")[0]))
+    urls = {code: translated(match, path, code) for code, _name in settings.LANGUAGES}
     return [
         *((code, request.build_absolute_uri(url)) for code, url in urls.items()),
         ("x-default", request.build_absolute_uri(urls[settings.LANGUAGE_CODE])),
