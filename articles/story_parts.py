@@ -1,9 +1,10 @@
 """What a story page shows besides the story's row: its tags, bylines and corrections,
 and its times as printed.
 
-A story page reads these for one story (and the bylines of its related stories too),
-so each is a short query written in SQL: composing them through the ORM's prefetching
-cost more than running them.
+A reader's story page gets its tags and bylines with the story's row, as JSON arrays
+(``articles.story_rows``), turned into models here; a preview reads them with the short
+SQL queries below. Composing them through the ORM's prefetching cost more than running
+them.
 """
 
 import json

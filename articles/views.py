@@ -271,8 +271,9 @@ def story_queryset():
     """The story of a story page with its section and photo, and whether other stories
     translate it and whether it has corrections, in one query.
 
-    ``render_story`` reads the rest (``articles.story_parts``) and the bylines and photo
-    sizes of the story and its related stories together.
+    For previews and share links: readers' pages read the story with ``public_story``,
+    which brings its tags and bylines too; for a story read here, ``render_story`` reads
+    them (``articles.story_parts``).
     """
     return Article.objects.select_related("section__parent", "lead_photo").annotate(
         has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
