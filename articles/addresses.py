@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 
 @lru_cache(maxsize=20_000)
@@ -22,6 +22,20 @@ def address(viewname: str, **kwargs) -> str:
     """``reverse(viewname, kwargs=kwargs)``, remembered."""
     return _reverse(
         get_urlconf(), get_script_prefix(), get_language(), viewname, tuple(kwargs.items())
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _reverse_in(urlconf, prefix: str, language: str, viewname: str, kwargs: tuple) -> str:
+    with override(language):
+        return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+def address_in(language: str, viewname: str, **kwargs) -> str:
+    """``address`` in interface language ``language``, whichever is active (the language
+    switcher's links)."""
+    return _reverse_in(
+        get_urlconf(), get_script_prefix(), language, viewname, tuple(kwargs.items())
     )
 
 
@@ -39,3 +53,4 @@ def bound_address():
 def forget_addresses(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
         _reverse.cache_clear()
+        _reverse_in.cache_clear()

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from .addresses import address_in
+
 
 @dataclass(frozen=True)
 class LanguageLink:
@@ -54,7 +56,9 @@ def in_language(code: str, url_function, *args, **kwargs) -> str:
 
 def story_url(article) -> str:
     """A story's own address: under its language's interface (``/fr/...`` for French)."""
-    return in_language(article.language, article.get_absolute_url)
+    return address_in(
+        interface_language(article.language), "articles:detail", **article.address_kwargs()
+    )
 
 
 MAX_CARRIED_QUERY = 1000
@@ -93,12 +97,21 @@ def _translated(request, here: str, code: str) -> str:
     What ``django.urls.translate_url`` does, from the match the request was answered
     with instead of resolving the address once more for every language.
     """
-    match = request.resolver_match
+    return translated(request.resolver_match, here, code)
+
+
+def translated(match, here: str, code: str) -> str:
+    """``here`` (answered by resolver ``match``) in interface language ``code``, else
+    ``here`` unchanged."""
     if match is None or match.url_name is None:
         return here
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     try:
-        url = in_language(code, reverse, name, args=match.args, kwargs=match.kwargs)
+        if match.args or not all(isinstance(v, str | int) for v in match.kwargs.values()):
+            # Positional arguments, or a view's extra ones (a sitemap's dictionary).
+            url = in_language(code, reverse, name, args=match.args, kwargs=match.kwargs)
+        else:
+            url = address_in(interface_language(code), name, **match.kwargs)
     except NoReverseMatch:
         return here
     query = here.partition("?")[2]

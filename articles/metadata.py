@@ -1,16 +1,18 @@
 """What each public page tells search engines and social sites about itself.
 
-Views build a ``PageMeta`` here and ``templates/includes/meta.html`` prints it: the
+Views build a ``PageMeta`` here and ``base.html`` prints it: the
 canonical address, description, hreflang, Open Graph, Twitter card and JSON-LD.
 """
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.html import format_html
+from django.urls import Resolver404, resolve
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import structured_data
 from .addresses import address
-from .languages import story_url
+from .languages import story_url, translated
 from .models import Article, Image, Section
 from .sanitize import plain_text
 from .story_parts import StoryParts
@@ -45,28 +47,29 @@ class PageMeta:
 
     @property
     def head_elements(self) -> SafeString:
-        """The page's ``<head>`` elements, for ``templates/includes/meta.html``.
+        """The page's ``<head>`` elements, for ``base.html``.
 
         Written here rather than looped over in the template: every page prints some
-        twenty of them.
+        twenty of them. Each value is escaped as ``format_html`` would, in an f-string.
         """
+        text = conditional_escape
         lines = [
-            format_html('<meta name="description" content="{}">', self.description),
-            format_html('<link rel="canonical" href="{}">', self.canonical_url),
+            f'<meta name="description" content="{text(self.description)}">',
+            f'<link rel="canonical" href="{text(self.canonical_url)}">',
             *(
-                format_html('<link rel="alternate" hreflang="{}" href="{}">', hreflang, url)
+                f'<link rel="alternate" hreflang="{text(hreflang)}" href="{text(url)}">'
                 for hreflang, url in self.alternates
             ),
             *(
-                format_html('<meta property="{}" content="{}">', name, content)
+                f'<meta property="{text(name)}" content="{text(content)}">'
                 for name, content in self.properties
             ),
             *(
-                format_html('<meta name="{}" content="{}">', name, content)
+                f'<meta name="{text(name)}" content="{text(content)}">'
                 for name, content in self.names
             ),
             *(
-                format_html('<script type="application/ld+json">{}</script>', json_ld(data))
+                f'<script type="application/ld+json">{json_ld(data)}</script>'
                 for data in self.structured_data
             ),
         ]
@@ -153,8 +156,14 @@ def page_meta(
 
 
 def interface_alternates(request: HttpRequest, path: str) -> list[tuple[str, str]]:
-    """A page of the site in each interface language, the site's language as x-default."""
-    urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    """A page of the site in each interface language, the site's language as x-default.
+
+    What ``django.urls.translate_url`` gives, resolving the address once for all of them.
+    """
+    match = None
+    with suppress(Resolver404):
+        match = resolve(unquote(path.partition("?")[0]))
+    urls = {code: translated(match, path, code) for code, _name in settings.LANGUAGES}
     return [
         *((code, request.build_absolute_uri(url)) for code, url in urls.items()),
         ("x-default", request.build_absolute_uri(urls[settings.LANGUAGE_CODE])),

@@ -22,12 +22,16 @@ class PreparedQuery:
         self.pieces = sql.split("%s")
         self.params = list(params)
         self.converters = compiler.get_converters([column for column, _s, _a in compiler.select])
+        self.found = {}
 
     def places(self, marker) -> list[int]:
         """Where ``marker`` (already as the database gets it) sits among the parameters."""
+        if marker in self.found:
+            return self.found[marker]
         places = [n for n, value in enumerate(self.params) if value == marker]
         if not places:
             raise ValueError(f"{marker!r} is not among the query's parameters")
+        self.found[marker] = places
         return places
 
     def rows(self, values: dict[int, object], *, subquery=None) -> list[list]:

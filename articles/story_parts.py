@@ -1,11 +1,13 @@
 """What a story page shows besides the story's row: its tags, bylines and corrections,
 and its times as printed.
 
-A story page reads these for one story (and the bylines of its related stories too),
-so each is a short query written in SQL: composing them through the ORM's prefetching
-cost more than running them.
+A reader's story page gets its tags and bylines with the story's row, as JSON arrays
+(``articles.story_rows``), turned into models here; a preview reads them with the short
+SQL queries below. Composing them through the ORM's prefetching cost more than running
+them.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,3 +68,34 @@ def read_bylines(article_ids: Sequence[int]) -> dict[int, list[Author]]:
     for article_id, pk, name, slug in byline_rows(list(article_ids)):
         authors.setdefault(article_id, []).append(Author(id=pk, name=name, slug=slug))
     return authors
+
+
+def _json_rows(value) -> list[list]:
+    """Rows that ``story_rows`` read as a JSON array: text from SQLite, a list from
+    PostgreSQL's ``json``, ``None`` for none."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def tags_from_json(value) -> list[Tag]:
+    """A story's tags from ``[id, name, slug]`` rows, oldest tag first (as ``read_tags``)."""
+    return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in sorted(_json_rows(value))]
+
+
+def _in_byline_order(value) -> list[list]:
+    """``[id, name, slug, position, byline's id]`` rows in byline order (as ``read_bylines``)."""
+    return sorted(_json_rows(value), key=lambda row: (row[3], row[4]))
+
+
+def authors_from_json(value) -> list[Author]:
+    """A story's authors from ``story_rows``' byline rows, in byline order."""
+    return [
+        Author(id=pk, name=name, slug=slug)
+        for pk, name, slug, _position, _byline in _in_byline_order(value)
+    ]
+
+
+def author_names_from_json(value) -> list[str]:
+    """The authors' names alone, for a story card."""
+    return [name for _pk, name, _slug, _position, _byline in _in_byline_order(value)]

@@ -1,190 +1,245 @@
 """The story page's two main reads: the story itself and its related stories.
 
 Composing these two queries through the ORM cost more CPU than running them (about
-1.5 ms each of a page's 10), so their SQL is written here, with the rows turned into
-models by ``Model.from_db``. What readers may see is still decided by
-``Article.objects.published()`` alone: its condition is compiled by the ORM once per
-process and database, with a stand-in time put back to the current time on each read.
+1.5 ms each of a page's 10), so each is compiled once per process and database
+(``articles.prepared``), from querysets built with marker values that every read
+replaces with its own: the current time, the slug, the story, its section and tags.
+What readers may see is decided by ``Article.objects.published()`` alone. The story's
+tags and bylines, and the related stories' bylines, come in the same rows as JSON
+arrays, where each took a round trip of its own.
 """
 
-from datetime import UTC, datetime
-from functools import cache
-
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Exists, IntegerField, OuterRef, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .models import Article, Correction, Image, Section, TaggedArticle
+from .card_query import MARKER_ID, MARKER_NOW
+from .models import Article, Author, Byline, Correction, Image, Section, Tag, TaggedArticle
 from .models.stories import CARD_FIELDS
+from .prepared import columns, prepared
+from .story_parts import author_names_from_json, authors_from_json, tags_from_json
 
-# The time the published condition is compiled with, found again among its parameters.
-STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_TIME_FIELD = Article._meta.get_field("published_at")
+# Stand for the slug, the story's section, its tags (the first's, the second's, ...) and
+# how many of each tag's stories are ranked, while the queries are compiled.
+MARKER_SLUG = "-story-slug-"
+MARKER_SECTION = -7_000_002
+MARKER_PER_TAG = -7_000_003
+MARKER_TAG = -7_100_000
 
 # For "related stories", how many of the newest stories carrying each of the story's tags
 # are ranked: the cost is bounded by the story's tags, not by how common they are.
 RELATED_PER_TAG = 50
-# The columns a story card (and its address) reads.
-CARD_COLUMNS = frozenset(Article._meta.get_field(name).attname for name in ("id", *CARD_FIELDS))
+
+STORY_COLUMNS = columns(Article)
+CARD_COLUMNS = columns(Article, CARD_FIELDS)
+SECTION_COLUMNS = columns(Section)
+IMAGE_COLUMNS = columns(Image)
 
 
-@cache
-def _published_condition(using: str) -> tuple[str, tuple]:
-    """``published()``'s WHERE clause on the ``articles_article`` table, and its
-    parameters, with ``None`` where the current time goes."""
-    connection = connections[using]
-    query = Article.objects.published(at=STAND_IN_TIME).query
-    sql, params = query.where.as_sql(query.get_compiler(using=using), connection)
-    stand_in = _TIME_FIELD.get_db_prep_value(STAND_IN_TIME, connection)
-    return f"({sql})", tuple(None if param == stand_in else param for param in params)
+def _json_rows(alias: str, values: list[str], source: str) -> str:
+    """A scalar subquery: the rows of ``source`` (``FROM ... WHERE ...``) as one JSON array
+    of ``[values]`` arrays, in no given order (NULL or "[]" for none)."""
+    values = ", ".join(values)
+    if connections[alias].vendor == "postgresql":
+        return f"SELECT json_agg(json_build_array({values})) {source}"
+    return f"SELECT json_group_array(json_array({values})) {source}"
 
 
-def _now(using: str):
-    """The current time as the database takes it as a parameter."""
-    return _TIME_FIELD.get_db_prep_value(timezone.now(), connections[using])
+def _column(model, table: str, name: str, quote) -> str:
+    return f"{table}.{quote(model._meta.get_field(name).column)}"
 
 
-def _published_params(using: str, now) -> list:
-    """``published()``'s parameters as of ``now`` (from ``_now``)."""
-    _sql, params = _published_condition(using)
-    return [now if param is None else param for param in params]
+def _story_id(alias: str) -> str:
+    """The outer story's id, in SQL written around the ORM's."""
+    quote = connections[alias].ops.quote_name
+    return f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
 
 
-def _fields(model: type[Model], names=None) -> tuple:
-    fields = model._meta.concrete_fields
-    return tuple(field for field in fields if names is None or field.attname in names)
+def _tags_json(alias: str) -> RawSQL:
+    """The story's tags: ``[id, name, slug]`` (``story_parts.tags_from_json``)."""
+    quote = connections[alias].ops.quote_name
+    tag_id, name, slug = (_column(Tag, "tag", field, quote) for field in ("id", "name", "slug"))
+    link_tag, link_story = (
+        _column(TaggedArticle, "link", field, quote) for field in ("tag", "content_object")
+    )
+    sql = _json_rows(
+        alias,
+        [tag_id, name, slug],
+        f"FROM {quote(TaggedArticle._meta.db_table)} link"
+        f" INNER JOIN {quote(Tag._meta.db_table)} tag ON {tag_id} = {link_tag}"
+        f" WHERE {link_story} = {_story_id(alias)}",
+    )
+    return RawSQL(sql, (), output_field=TextField())
 
 
-def _columns(table: str, fields, quote) -> str:
-    return ", ".join(f"{table}.{quote(field.column)}" for field in fields)
+def _authors_json(alias: str) -> RawSQL:
+    """The story's bylines: ``[author's id, name, slug, position, byline's id]``
+    (``story_parts.authors_from_json``)."""
+    quote = connections[alias].ops.quote_name
+    author_id, name, slug = (
+        _column(Author, "author", field, quote) for field in ("id", "name", "slug")
+    )
+    position, byline_id, byline_author, byline_story = (
+        _column(Byline, "byline", field, quote) for field in ("position", "id", "author", "article")
+    )
+    sql = _json_rows(
+        alias,
+        [author_id, name, slug, position, byline_id],
+        f"FROM {quote(Byline._meta.db_table)} byline"
+        f" INNER JOIN {quote(Author._meta.db_table)} author ON {author_id} = {byline_author}"
+        f" WHERE {byline_story} = {_story_id(alias)}",
+    )
+    return RawSQL(sql, (), output_field=TextField())
 
 
-@cache
-def _reader(using: str, model: type[Model], fields: tuple) -> tuple[list[str], tuple]:
-    """The fields' names, and what turns the database's values into Python's, as the ORM
-    does, for the fields that need it: ``(position, column, converters)``."""
-    connection = connections[using]
-    converting = []
-    for position, field in enumerate(fields):
-        column = field.get_col(model._meta.db_table)
-        converters = (
-            *connection.ops.get_db_converters(column),
-            *field.get_db_converters(connection),
-        )
-        if converters:
-            converting.append((position, column, converters))
-    return [field.attname for field in fields], tuple(converting)
+def _now_values(query, alias: str) -> dict:
+    """The current time where the compiled query has its marker."""
+    adapt = connections[alias].ops.adapt_datetimefield_value
+    return dict.fromkeys(query.places(adapt(MARKER_NOW)), adapt(timezone.now()))
 
 
-def _build(model: type[Model], fields: tuple, row, start: int, using: str) -> Model | None:
-    """The model of ``row[start:]``'s columns, or ``None`` when a LEFT JOIN found none."""
-    values = list(row[start : start + len(fields)])
-    if values[0] is None:
-        return None
-    names, converting = _reader(using, model, fields)
-    connection = connections[using]
-    for position, column, converters in converting:
-        for convert in converters:
-            values[position] = convert(values[position], column, connection)
-    return model.from_db(using, names, values)
+def _split(row, *lengths: int) -> list:
+    """``row`` cut in parts of these lengths, and what is left as the last part."""
+    parts, start = [], 0
+    for length in lengths:
+        parts.append(row[start : start + length])
+        start += length
+    return [*parts, row[start:]]
 
 
-STORY_FIELDS = _fields(Article)
-CARD_STORY_FIELDS = _fields(Article, CARD_COLUMNS)
-SECTION_FIELDS = _fields(Section)
-IMAGE_FIELDS = _fields(Image)
-
-
-@cache
-def _story_sql(using: str) -> str:
-    """SQL for ``public_story``: the slug, then ``published()``'s parameters."""
-    quote = connections[using].ops.quote_name
-    stories = quote(Article._meta.db_table)
-    sections = quote(Section._meta.db_table)
-    published, _params = _published_condition(using)
+@prepared
+def story_query(alias: str):
     return (
-        f"SELECT {_columns(stories, STORY_FIELDS, quote)},"
-        f" {_columns('section', SECTION_FIELDS, quote)},"
-        f" {_columns('parent', SECTION_FIELDS, quote)},"
-        f" {_columns('photo', IMAGE_FIELDS, quote)},"
-        f" EXISTS (SELECT 1 FROM {stories} translation"
-        f" WHERE translation.translation_of_id = {stories}.{quote('id')}),"
-        f" EXISTS (SELECT 1 FROM {quote(Correction._meta.db_table)} correction"
-        f" WHERE correction.article_id = {stories}.{quote('id')})"
-        f" FROM {stories}"
-        f" INNER JOIN {sections} section ON section.{quote('id')} = {stories}.section_id"
-        f" LEFT OUTER JOIN {sections} parent ON parent.{quote('id')} = section.parent_id"
-        f" LEFT OUTER JOIN {quote(Image._meta.db_table)} photo"
-        f" ON photo.{quote('id')} = {stories}.lead_photo_id"
-        f" WHERE {stories}.{quote('slug')} = %s AND {published}"
+        Article.objects.using(alias)
+        .published(at=MARKER_NOW)
+        .filter(slug=MARKER_SLUG)
+        .annotate(
+            has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+            tag_rows=_tags_json(alias),
+            author_rows=_authors_json(alias),
+        )
+        .order_by()
+        .values_list(
+            *STORY_COLUMNS,
+            *(f"section__{name}" for name in SECTION_COLUMNS),
+            *(f"section__parent__{name}" for name in SECTION_COLUMNS),
+            *(f"lead_photo__{name}" for name in IMAGE_COLUMNS),
+            "has_translations",
+            "has_corrections",
+            "tag_rows",
+            "author_rows",
+        )
     )
 
 
 def public_story(slug: str, *, using: str = "default") -> Article | None:
     """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
 
-    With its section (and the section's parent) and its photo, and ``has_translations``
-    and ``has_corrections``.
+    With its section (and the section's parent) and its photo, ``has_translations`` and
+    ``has_corrections``, and the tags and authors the page shows (``page_tags``, oldest
+    tag first, and ``page_authors``, in byline order).
     """
-    published = _published_params(using, _now(using))
-    with connections[using].cursor() as cursor:
-        cursor.execute(_story_sql(using), [slug, *published])
-        row = cursor.fetchone()
-    if row is None:
+    query = story_query(using)
+    rows = query.rows({**_now_values(query, using), query.places(MARKER_SLUG)[0]: slug})
+    if not rows:
         return None
-    article = _build(Article, STORY_FIELDS, row, 0, using)
-    start = len(STORY_FIELDS)
-    section = _build(Section, SECTION_FIELDS, row, start, using)
-    start += len(SECTION_FIELDS)
-    section.parent = _build(Section, SECTION_FIELDS, row, start, using)
-    start += len(SECTION_FIELDS)
-    article.section = section
-    article.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
-    start += len(IMAGE_FIELDS)
-    article.has_translations, article.has_corrections = (bool(value) for value in row[start:])
+    values, section, parent, photo, rest = _split(
+        rows[0], len(STORY_COLUMNS), len(SECTION_COLUMNS), len(SECTION_COLUMNS), len(IMAGE_COLUMNS)
+    )
+    article = Article.from_db(using, STORY_COLUMNS, values)
+    article.section = Section.from_db(using, SECTION_COLUMNS, section)
+    article.section.parent = Section.from_db(using, SECTION_COLUMNS, parent) if parent[0] else None
+    article.lead_photo = Image.from_db(using, IMAGE_COLUMNS, photo) if photo[0] else None
+    has_translations, has_corrections, tags, authors = rest
+    article.has_translations, article.has_corrections = has_translations, has_corrections
+    article.page_tags, article.page_authors = tags_from_json(tags), authors_from_json(authors)
     return article
 
 
-@cache
-def _related_sql(using: str, tag_count: int) -> str:
-    """SQL for ``related_stories`` on a story with ``tag_count`` tags; its parameters are
-    in ``related_stories``."""
-    quote = connections[using].ops.quote_name
+def _ranked(alias: str, tag_count: int) -> tuple[str, list]:
+    """SQL for the ids of the stories sharing most of the story's ``tag_count`` tags, and
+    its parameters (markers).
+
+    Newer first among equals, never the story itself. The candidates are each tag's
+    ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
+    live_from); the shared tags of each candidate are then counted exactly.
+    """
+    quote = connections[alias].ops.quote_name
+    links = quote(TaggedArticle._meta.db_table)
     stories = quote(Article._meta.db_table)
-    story_id = f"{stories}.{quote('id')}"
-    published, _params = _published_condition(using)
-    # The section's newest and the best ranked are read together, then put in order by
-    # the tags each shares with the story; only stories published() lets through are shown.
-    wanted = (
-        f"SELECT {story_id} FROM {stories} WHERE {published} AND {story_id} <> %s"
-        f" AND {stories}.section_id = %s"
-        f" ORDER BY {stories}.{quote('published_at')} DESC, {story_id} DESC LIMIT %s"
+    marker_now = connections[alias].ops.adapt_datetimefield_value(MARKER_NOW)
+    tags = [MARKER_TAG - n for n in range(tag_count)]
+    newest = " UNION ".join(
+        f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
+        " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
+        f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
+        for n in range(tag_count)
     )
-    shared = "0"
-    if tag_count:
-        wanted = (
-            f"SELECT * FROM ({wanted}) newest_in_section"
-            f" UNION SELECT * FROM ({_ranked_sql(using, tag_count)}) ranked"
-        )
-        shared = (
-            f"SELECT COUNT(*) FROM {quote(TaggedArticle._meta.db_table)} link"
-            f" WHERE link.content_object_id = {story_id}"
-            f" AND link.tag_id IN ({', '.join(['%s'] * tag_count)})"
-        )
-    else:
-        wanted = f"SELECT * FROM ({wanted}) newest_in_section"
+    # Each candidate's shared tags and publication time are read from indexes, one
+    # candidate at a time: never by reading every link of a common tag, nor every story.
+    published = (
+        f"SELECT story.published_at FROM {stories} story"
+        " WHERE story.id = candidate.content_object_id"
+    )
+    sql = (
+        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
+        f" ORDER BY ({_shared(alias, 'candidate.content_object_id', tag_count)}) DESC,"
+        f" ({published}) DESC, candidate.content_object_id DESC"
+    )
+    params = [
+        value for tag in tags for value in (tag, marker_now, MARKER_ID, MARKER_PER_TAG)
+    ] + tags
+    return sql, params
+
+
+def _shared(alias: str, story_id: str, tag_count: int) -> str:
+    """SQL counting the story's links to any of ``tag_count`` tags (parameters: their ids).
+
+    The unary plus keeps the tag out of the index search: the story's few links are
+    found with one search on the story and checked in turn, where ``IN`` made SQLite
+    search the (story, tag) index once for every tag, for every candidate.
+    """
+    quote = connections[alias].ops.quote_name
     return (
-        f"SELECT {_columns(stories, CARD_STORY_FIELDS, quote)},"
-        f" {_columns('section', SECTION_FIELDS, quote)},"
-        f" {_columns('photo', IMAGE_FIELDS, quote)}, ({shared}) AS shared_tags"
-        f" FROM {stories}"
-        f" INNER JOIN {quote(Section._meta.db_table)} section"
-        f" ON section.{quote('id')} = {stories}.section_id"
-        f" LEFT OUTER JOIN {quote(Image._meta.db_table)} photo"
-        f" ON photo.{quote('id')} = {stories}.lead_photo_id"
-        f" WHERE {published} AND {story_id} <> %s AND {story_id} IN ({wanted})"
-        f" ORDER BY shared_tags DESC, {stories}.{quote('published_at')} DESC, {story_id} DESC"
-        " LIMIT %s"
+        f"SELECT COUNT(*) FROM {quote(TaggedArticle._meta.db_table)} link"
+        f" WHERE link.content_object_id = {story_id}"
+        f" AND +link.tag_id IN ({', '.join(['%s'] * tag_count)})"
+    )
+
+
+@prepared
+def related_query(alias: str, tag_count: int, limit: int):
+    """``related_stories``' query for a story with ``tag_count`` tags."""
+    stories = Article.objects.using(alias).published(at=MARKER_NOW).exclude(pk=MARKER_ID)
+    newest = (
+        stories.filter(section_id=MARKER_SECTION).order_by("-published_at", "-pk").values("pk")
+    )[:limit]
+    sql, params = newest.query.get_compiler(using=alias).as_sql()
+    wanted = f"SELECT * FROM ({sql}) newest_in_section"
+    shared = Value(0, output_field=IntegerField())
+    if tag_count:
+        # The section's newest and the best ranked are read together, then put in order
+        # by the tags each shares with the story.
+        ranked, ranked_params = _ranked(alias, tag_count)
+        wanted += f" UNION SELECT * FROM ({ranked} LIMIT {limit}) ranked"
+        params = (*params, *ranked_params)
+        tags = [MARKER_TAG - n for n in range(tag_count)]
+        shared = RawSQL(
+            _shared(alias, _story_id(alias), tag_count), tags, output_field=IntegerField()
+        )
+    return (
+        stories.filter(pk__in=RawSQL(wanted, params))
+        .annotate(author_rows=_authors_json(alias), shared_tags=shared)
+        .order_by("-shared_tags", "-published_at", "-pk")
+        .values_list(
+            *CARD_COLUMNS,
+            *(f"section__{name}" for name in SECTION_COLUMNS),
+            *(f"lead_photo__{name}" for name in IMAGE_COLUMNS),
+            "author_rows",
+            "shared_tags",
+        )[:limit]
     )
 
 
@@ -196,76 +251,28 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
     ``RELATED_PER_TAG`` newest public stories of each of the story's tags (``tag_ids``)
     are ranked, read from the tag links' index, so the work is the same whether a tag is
     on ten stories or on a hundred thousand. One query; the stories come with their
-    section and photo and the card's columns alone.
+    section and photo, the card's columns alone, and their authors' names in byline
+    order (``author_names``).
     """
     using = article._state.db or "default"
-    now = _now(using)
-    published = _published_params(using, now)
     tag_ids = list(tag_ids)
-    ranked = []
+    query = related_query(using, len(tag_ids), limit)
+    values = _now_values(query, using)
+    markers = {MARKER_ID: article.pk, MARKER_SECTION: article.section_id}
     if tag_ids:
-        # Each tag's newest links, then the counted tags, then the limit (``_ranked_sql``).
-        for tag_id in tag_ids:
-            ranked += [tag_id, now, article.pk, RELATED_PER_TAG]
-        ranked += [*tag_ids, limit]
-    params = [
-        *tag_ids,
-        *published,
-        article.pk,
-        *published,
-        article.pk,
-        article.section_id,
-        limit,
-        *ranked,
-        limit,
-    ]
-    with connections[using].cursor() as cursor:
-        cursor.execute(_related_sql(using, len(tag_ids)), params)
-        rows = cursor.fetchall()
+        markers[MARKER_PER_TAG] = RELATED_PER_TAG
+        markers.update((MARKER_TAG - n, tag_id) for n, tag_id in enumerate(tag_ids))
+    for marker, value in markers.items():
+        values.update(dict.fromkeys(query.places(marker), value))
     related = []
-    for row in rows:
-        story = _build(Article, CARD_STORY_FIELDS, row, 0, using)
-        start = len(CARD_STORY_FIELDS)
-        story.section = _build(Section, SECTION_FIELDS, row, start, using)
-        start += len(SECTION_FIELDS)
-        story.lead_photo = _build(Image, IMAGE_FIELDS, row, start, using)
-        story.shared_tags = row[-1]
+    for row in query.rows(values):
+        story, section, photo, (authors, shared) = _split(
+            row, len(CARD_COLUMNS), len(SECTION_COLUMNS), len(IMAGE_COLUMNS)
+        )
+        story = Article.from_db(using, CARD_COLUMNS, story)
+        story.section = Section.from_db(using, SECTION_COLUMNS, section)
+        story.lead_photo = Image.from_db(using, IMAGE_COLUMNS, photo) if photo[0] else None
+        story.author_names = author_names_from_json(authors)
+        story.shared_tags = shared
         related.append(story)
     return related
-
-
-@cache
-def _ranked_sql(using: str, tag_count: int) -> str:
-    """SQL for the ids of the stories sharing most of the story's ``tag_count`` tags.
-
-    Newer first among equals, never the story itself. The candidates are each tag's
-    ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
-    live_from); the shared tags of each candidate are then counted exactly. Parameters:
-    for each tag its id, the time, the story's id and ``RELATED_PER_TAG``; then the tags'
-    ids and the limit.
-    """
-    quote = connections[using].ops.quote_name
-    links = quote(TaggedArticle._meta.db_table)
-    stories = quote(Article._meta.db_table)
-    newest = " UNION ".join(
-        f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
-        " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
-        f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
-        for n in range(tag_count)
-    )
-    # Each candidate's shared tags and publication time are read from indexes, one
-    # candidate at a time: never by reading every link of a common tag, nor every story.
-    shared = (
-        f"SELECT COUNT(*) FROM {links} link"
-        " WHERE link.content_object_id = candidate.content_object_id"
-        f" AND link.tag_id IN ({', '.join(['%s'] * tag_count)})"
-    )
-    published = (
-        f"SELECT story.published_at FROM {stories} story"
-        " WHERE story.id = candidate.content_object_id"
-    )
-    return (
-        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
-        f" ORDER BY ({shared}) DESC, ({published}) DESC, candidate.content_object_id DESC"
-        " LIMIT %s"
-    )

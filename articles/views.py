@@ -271,8 +271,9 @@ def story_queryset():
     """The story of a story page with its section and photo, and whether other stories
     translate it and whether it has corrections, in one query.
 
-    ``render_story`` reads the rest (``articles.story_parts``) and the bylines and photo
-    sizes of the story and its related stories together.
+    For previews and share links: readers' pages read the story with ``public_story``,
+    which brings its tags and bylines too; for a story read here, ``render_story`` reads
+    them (``articles.story_parts``).
     """
     return Article.objects.select_related("section__parent", "lead_photo").annotate(
         has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
@@ -308,16 +309,17 @@ def render_story(request, article, *, preview=False, share_link=None):
     button and share links all render through here. Only published translations are
     linked, even from a preview.
     """
-    using = article._state.db
-    tags = read_tags(article.pk, using=using)
+    if not hasattr(article, "page_tags"):
+        # Read by story_queryset() (a preview), not with its tags and authors.
+        article.page_tags = read_tags(article.pk, using=article._state.db)
+        article.page_authors = read_bylines([article.pk]).get(article.pk, [])
+    tags = article.page_tags
     related = related_stories(article, [tag.pk for tag in tags])
-    stories = [article, *related]
-    bylines = read_bylines([story.pk for story in stories])
-    photos = [story.lead_photo for story in stories if story.lead_photo_id]
+    photos = [story.lead_photo for story in [article, *related] if story.lead_photo_id]
     if photos:
         prefetch_related_objects(photos, "renditions")
     corrections = list(article.corrections.all()) if article.has_corrections else []
-    parts = StoryParts(authors=bylines.get(article.pk, []), tags=tags, corrections=corrections)
+    parts = StoryParts(authors=article.page_authors, tags=tags, corrections=corrections)
     translations = []
     if article.translation_of_id is not None or article.has_translations:
         translations = list(Article.objects.published().translations_of(article))
@@ -341,7 +343,7 @@ def render_story(request, article, *, preview=False, share_link=None):
             "translations": translation_links(translations),
             "related": cards_with_authors(
                 related,
-                {pk: [author.name for author in authors] for pk, authors in bylines.items()},
+                {story.pk: story.author_names for story in related},
             ),
         },
     )

@@ -136,9 +136,12 @@ def test_a_search_that_is_too_long_says_so(client, newsroom):
 
 @pytest.mark.parametrize("url", BAD_ADDRESSES)
 def test_an_impossible_address_is_a_404(client, newsroom, url):
+    story = count_queries(client, "/2024/03/05/story-about-algeria/")
+    # Both warm: the first page after the newsroom changed also reads when the next
+    # scheduled change is due (two queries), whichever page it is.
     response, queries = queries_of(client, url)
     assert response.status_code == 404
-    assert queries <= count_queries(client, "/2024/03/05/story-about-algeria/")  # a story
+    assert queries <= story
 
 
 @pytest.mark.parametrize("date", ["9999/99/99", "2024/02/30", "1000/01/01"])

@@ -427,3 +427,17 @@ def test_the_logo_setting_names_the_publisher_logo(client, story, settings):
     settings.NEWSROOM_LOGO = "css/site.css"  # any static file: its size is then unknown
     logo = head(client, reverse("articles:home")).structured("WebSite")["publisher"]["logo"]
     assert logo == {"@type": "ImageObject", "url": "http://testserver/static/css/site.css"}
+
+
+def test_a_list_with_a_non_latin_address_is_offered_in_every_language(client, frozen):
+    ArticleFactory(tags=["الجزائر"], published_at=PUBLISHED)
+    url = reverse("articles:tag", kwargs={"slug": "الجزائر"})
+    tags = head(client, url, language="ar")
+    hreflang = {link["hreflang"]: link["href"] for link in tags.links if "hreflang" in link}
+    assert url.startswith("/tag/%D8%A7")
+    assert hreflang == {
+        "en": f"http://testserver{url}?language=ar",
+        "fr": f"http://testserver/fr{url}?language=ar",
+        "ar": f"http://testserver/ar{url}?language=ar",
+        "x-default": f"http://testserver{url}?language=ar",
+    }

@@ -168,7 +168,7 @@ class ArticleQuerySet(models.QuerySet):
         Published status, a publication time that has come, and no embargo still running:
         the embargo wins over everything, whoever publishes or back-dates the story.
         ``at`` stands for now, for SQL compiled once and run again later with the time
-        of each run (``articles.card_query``, ``articles.story_rows``).
+        of each run (``articles.prepared``).
         """
         now = at or timezone.now()
         return self.filter(
@@ -453,14 +453,17 @@ class Article(models.Model):
             self.tagged_items.update(live_from=self.live_from)
 
     def get_absolute_url(self):
+        return address("articles:detail", **self.address_kwargs())
+
+    def address_kwargs(self) -> dict:
+        """The story's address's parts: its day in the newsroom's time zone, its slug."""
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return address(
-            "articles:detail",
-            year=day.year,
-            month=f"{day.month:02d}",
-            day=f"{day.day:02d}",
-            slug=self.slug,
-        )
+        return {
+            "year": day.year,
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": self.slug,
+        }
 
     def clean(self):
         super().clean()
