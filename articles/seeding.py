@@ -26,7 +26,6 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
-    connection,
     transaction,
 )
 from django.utils import timezone
@@ -38,11 +37,13 @@ from .models import Article, Author, Section, Tag, TaggedArticle
 from .seed_text import Lookups, PreparedText, prepare_text, story_text
 from .sqlite_cache import larger_page_cache
 from .story_batches import NewStory, stories_create
+from .write_turns import WriteTurns
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
 # A transaction is committed after this long even if its batch is not done, so that
-# an editor's save, which waits for it on SQLite, waits well under the busy timeout.
+# an editor's save, which waits for it on SQLite, waits well under the busy timeout; after
+# this long of writing, the lock is left free at least WRITER_PAUSE_SECONDS (write_turns).
 TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
 # SQLite's page cache while importing (``sqlite_cache``): the indexes an import writes to
@@ -227,7 +228,7 @@ class SeedImporter:
         self._load_lookups()
         self._remembered = []
         self._unsaved = []
-        self._writing_since = time.monotonic()
+        self._turns = WriteTurns(held_seconds=TRANSACTION_SECONDS, gap_seconds=WRITER_PAUSE_SECONDS)
 
     def _load_lookups(self) -> None:
         """Sections, tags and authors as the database holds them now."""
@@ -331,32 +332,17 @@ class SeedImporter:
             return
         one_by_one, new = self._sort(results)
         if new:
-            with transaction.atomic():
+            with self._turns.transaction():
                 self._create(new, results)
-            self._let_others_write()
         pending = collections.deque(one_by_one)
         while pending:
             # Changed stories are written one by one, in short transactions.
             deadline = time.monotonic() + TRANSACTION_SECONDS
-            with transaction.atomic():
+            with self._turns.transaction():
                 while pending and time.monotonic() < deadline:
                     index = pending.popleft()
                     results[index] = self._import_parsed(*results[index])
-            self._let_others_write()
         yield from results
-
-    def _let_others_write(self) -> None:
-        """On SQLite, pause after each half second of writing.
-
-        SQLite's busy handler polls every 100 ms: without a pause the import would take
-        the lock straight back, and an editor saving meanwhile could starve.
-        """
-        if connection.vendor != "sqlite":
-            return
-        now = time.monotonic()
-        if now - self._writing_since >= TRANSACTION_SECONDS:
-            time.sleep(WRITER_PAUSE_SECONDS)
-            self._writing_since = time.monotonic()
 
     def _read_known(self, sources: set[str], hashes: set[str]) -> None:
         """The stories already imported from these files, and from files with these texts."""
