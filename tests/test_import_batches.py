@@ -21,6 +21,7 @@ from articles.models import (
     Author,
     Byline,
     Section,
+    Tag,
     TaggedArticle,
 )
 from articles.revision_batches import revisions_create
@@ -189,6 +190,38 @@ def test_inserted_rows_hold_what_bulk_create_writes():
     insert_rows(logged)
     assert rows(AuditEvent, [e.pk for e in logged]) == rows(AuditEvent, [e.pk for e in bulk])
     assert AuditEvent.objects.get(pk=logged[1].pk).details == {"n": [1, "é"]}
+
+
+def test_rows_sharing_a_time_hold_what_bulk_create_writes():
+    """Times are adapted once per batch: the same time on many rows, and the same instant
+    written in two time zones, still land as ``bulk_create`` writes them."""
+    paris, new_york = timezone.get_fixed_timezone(60), timezone.get_fixed_timezone(-300)
+    shared = datetime(2024, 3, 4, 9, 30, 15, 123456, tzinfo=paris)
+    times = [shared, shared, shared.astimezone(new_york), datetime(2024, 3, 5, tzinfo=UTC)]
+    stories = [ArticleFactory(), ArticleFactory()]
+    tags = [Tag.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(len(times))]
+
+    def links(story):
+        return [
+            TaggedArticle(content_object=story, tag=tag, live_from=when)
+            for tag, when in zip(tags, times, strict=True)
+        ]
+
+    TaggedArticle.objects.bulk_create(links(stories[1]))
+    insert_rows(links(stories[0]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT live_from FROM articles_taggedarticle WHERE content_object_id = %s ORDER BY id",
+            [stories[0].pk],
+        )
+        stored = cursor.fetchall()
+        cursor.execute(
+            "SELECT live_from FROM articles_taggedarticle WHERE content_object_id = %s ORDER BY id",
+            [stories[1].pk],
+        )
+        assert cursor.fetchall() == stored
+    read = TaggedArticle.objects.filter(content_object=stories[0]).order_by("pk")
+    assert [link.live_from for link in read] == times
 
 
 def test_stories_imported_from_files_are_found_by_their_source():
