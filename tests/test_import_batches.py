@@ -8,6 +8,7 @@ import pytest
 import reversion
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.signals import post_revision_commit, pre_revision_commit
@@ -109,6 +110,29 @@ def test_revision_signal_receivers_get_each_revision_with_its_versions():
         ("Second", ["Amina Benali", "Karim Ziani"]),
     ]
     assert Version.objects.count() == 3
+
+
+def test_receivers_of_a_new_bylines_or_tag_links_init_signal_still_get_each(tmp_path):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(sender.__name__)
+
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Title: Story {n}\nTags: Gas, Oil\nByline: Amina Benali\n\nOran – Report {n}.\n"
+        )
+    post_init.connect(receiver, sender=TaggedArticle)
+    post_init.connect(receiver, sender=Byline)
+    try:
+        out, _err = run(tmp_path)
+    finally:
+        post_init.disconnect(receiver, sender=TaggedArticle)
+        post_init.disconnect(receiver, sender=Byline)
+    assert "3 created" in out
+    assert Byline.objects.count() == 3 and TaggedArticle.objects.count() >= 6
+    assert seen.count("Byline") == Byline.objects.count()
+    assert seen.count("TaggedArticle") == TaggedArticle.objects.count()
 
 
 def test_inserted_rows_get_their_keys_and_read_back_as_saved():
