@@ -48,7 +48,7 @@ TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
 # SQLite's page cache while importing (``sqlite_cache``): the indexes an import writes to
 # most stay in memory, so a large import does not slow down as the newsroom grows.
-IMPORT_PAGE_CACHE_MEBIBYTES = 32
+IMPORT_PAGE_CACHE_MEBIBYTES = 16
 # Tag names added during the import that are searched for one by one before the index of
 # tag names is made again.
 MENTIONS_OUTSIDE_INDEX = 50
