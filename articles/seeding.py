@@ -41,6 +41,9 @@ from .write_turns import WriteTurns
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
+# Batches sent to the parsing process before the one being written: with two, it starts
+# on the next as soon as it is done with one, instead of waiting for a batch to be written.
+BATCHES_READ_AHEAD = 2
 # A transaction is committed after this long even if its batch is not done, so that
 # an editor's save, which waits for it on SQLite, waits well under the busy timeout; after
 # this long of writing, the lock is left free at least WRITER_PAUSE_SECONDS (write_turns).
@@ -289,14 +292,15 @@ class SeedImporter:
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as reader:
-            batch = self._to_read(first)
-            ahead = reader.submit(_read_all, batch, max_bytes)
-            for batch_paths in itertools.chain([second], batches):
-                results, read_with = ahead.result(), batch.lookups
+            ahead = collections.deque()
+            for batch_paths in itertools.chain([first, second], batches):
                 batch = self._to_read(batch_paths)
-                ahead = reader.submit(_read_all, batch, max_bytes)
-                yield from self._import_batch(results, read_with)
-            yield from self._import_batch(ahead.result(), batch.lookups)
+                ahead.append((reader.submit(_read_all, batch, max_bytes), batch.lookups))
+                if len(ahead) > BATCHES_READ_AHEAD:
+                    read, read_with = ahead.popleft()
+                    yield from self._import_batch(read.result(), read_with)
+            for read, read_with in ahead:
+                yield from self._import_batch(read.result(), read_with)
 
     def _to_read(self, paths: list[Path]) -> BatchToRead:
         """``paths`` with the lookups as they are now and what was imported from them."""
