@@ -272,8 +272,8 @@ class SeedImporter:
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
         """The result of each file, in order; each batch's once it has been committed.
 
-        With more than one batch, a second process reads and parses the next batch
-        while this one writes the last: parsing is pure, and costs about as much.
+        With more than one batch, a second process reads and parses the next batches
+        while this one writes: parsing is pure, and costs about as much.
         Raises ImportStopped when the database or the disk refuses to write: what was
         committed before stays, the transaction in progress is rolled back.
         """
