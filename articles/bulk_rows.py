@@ -91,11 +91,19 @@ def _preparer(field, connection) -> Callable[[Model], Any]:
         and type(field).to_python is DateTimeField.to_python
     ):
         adapt = connection.ops.adapt_datetimefield_value
+        # Rows made together often share a time (a story's tag links carry its
+        # ``live_from``): each different time is adapted once.
+        adapted = {}
 
         def datetime_value(obj):
             value = getattr(obj, attname)
             if type(value) is datetime and value.tzinfo is not None:
-                return adapt(value)
+                key = (value, value.tzinfo)  # equal times in other zones adapt differently
+                try:
+                    return adapted[key]
+                except KeyError:
+                    adapted[key] = result = adapt(value)
+                    return result
             return field.get_db_prep_save(value, connection)
 
         return datetime_value

@@ -7,8 +7,10 @@ alone) and reports the outcome of every file.
 
 import collections
 import enum
+import fnmatch
 import itertools
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +26,6 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
-    connection,
     transaction,
 )
 from django.utils import timezone
@@ -34,14 +35,23 @@ from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, par
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .seed_text import Lookups, PreparedText, prepare_text, story_text
+from .sqlite_cache import larger_page_cache
 from .story_batches import NewStory, stories_create
+from .write_turns import WriteTurns
 
 DEFAULT_SECTION_SLUG = "news"
 BATCH_SIZE = 200
+# Batches sent to the parsing process before the one being written: with two, it starts
+# on the next as soon as it is done with one, instead of waiting for a batch to be written.
+BATCHES_READ_AHEAD = 2
 # A transaction is committed after this long even if its batch is not done, so that
-# an editor's save, which waits for it on SQLite, waits well under the busy timeout.
+# an editor's save, which waits for it on SQLite, waits well under the busy timeout; after
+# this long of writing, the lock is left free at least WRITER_PAUSE_SECONDS (write_turns).
 TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
+# SQLite's page cache while importing (``sqlite_cache``): the indexes an import writes to
+# most stay in memory, so a large import does not slow down as the newsroom grows.
+IMPORT_PAGE_CACHE_MEBIBYTES = 16
 # Tag names added during the import that are searched for one by one before the index of
 # tag names is made again.
 MENTIONS_OUTSIDE_INDEX = 50
@@ -87,9 +97,42 @@ def iter_seed_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly, and every ``*.txt`` under folders, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+            yield from _text_files_under(path)
         else:
             yield path
+
+
+def _text_files_under(folder: Path) -> Iterator[Path]:
+    """The files ``folder.rglob("*.txt")`` finds, in sorted order, listed as they are read.
+
+    A folder's names are sorted and its subfolders walked in their place among them,
+    which is the order of the paths sorted; only the names of the folders being walked
+    are held, not a path for every file (100,000 paths took 36 MB). Like ``rglob``,
+    it does not follow links to folders, and skips folders it may not read.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            names, subfolders = [], set()
+            for entry in entries:
+                names.append(entry.name)
+                if _is_real_folder(entry):
+                    subfolders.add(entry.name)
+    except PermissionError:
+        return
+    names.sort()
+    for name in names:
+        path = folder / name
+        if fnmatch.fnmatchcase(name, "*.txt") and path.is_file():
+            yield path
+        if name in subfolders:
+            yield from _text_files_under(path)
+
+
+def _is_real_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir() and not entry.is_symlink()
+    except OSError:
+        return False
 
 
 def source_name(path: Path, folders: dict[Path, Path] | None = None) -> str:
@@ -188,7 +231,7 @@ class SeedImporter:
         self._load_lookups()
         self._remembered = []
         self._unsaved = []
-        self._writing_since = time.monotonic()
+        self._turns = WriteTurns(held_seconds=TRANSACTION_SECONDS, gap_seconds=WRITER_PAUSE_SECONDS)
 
     def _load_lookups(self) -> None:
         """Sections, tags and authors as the database holds them now."""
@@ -229,11 +272,15 @@ class SeedImporter:
     def import_files(self, paths: Iterable[Path]) -> Iterator[FileResult]:
         """The result of each file, in order; each batch's once it has been committed.
 
-        With more than one batch, a second process reads and parses the next batch
-        while this one writes the last: parsing is pure, and costs about as much.
+        With more than one batch, a second process reads and parses the next batches
+        while this one writes: parsing is pure, and costs about as much.
         Raises ImportStopped when the database or the disk refuses to write: what was
         committed before stays, the transaction in progress is rolled back.
         """
+        with larger_page_cache(IMPORT_PAGE_CACHE_MEBIBYTES):
+            yield from self._import_all(paths)
+
+    def _import_all(self, paths: Iterable[Path]) -> Iterator[FileResult]:
         paths = iter(paths)
         batches = iter(lambda: list(itertools.islice(paths, BATCH_SIZE)), [])
         max_bytes = self.options.max_bytes
@@ -245,14 +292,15 @@ class SeedImporter:
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as reader:
-            batch = self._to_read(first)
-            ahead = reader.submit(_read_all, batch, max_bytes)
-            for batch_paths in itertools.chain([second], batches):
-                results, read_with = ahead.result(), batch.lookups
+            ahead = collections.deque()
+            for batch_paths in itertools.chain([first, second], batches):
                 batch = self._to_read(batch_paths)
-                ahead = reader.submit(_read_all, batch, max_bytes)
-                yield from self._import_batch(results, read_with)
-            yield from self._import_batch(ahead.result(), batch.lookups)
+                ahead.append((reader.submit(_read_all, batch, max_bytes), batch.lookups))
+                if len(ahead) > BATCHES_READ_AHEAD:
+                    read, read_with = ahead.popleft()
+                    yield from self._import_batch(read.result(), read_with)
+            for read, read_with in ahead:
+                yield from self._import_batch(read.result(), read_with)
 
     def _to_read(self, paths: list[Path]) -> BatchToRead:
         """``paths`` with the lookups as they are now and what was imported from them."""
@@ -288,32 +336,17 @@ class SeedImporter:
             return
         one_by_one, new = self._sort(results)
         if new:
-            with transaction.atomic():
+            with self._turns.transaction():
                 self._create(new, results)
-            self._let_others_write()
         pending = collections.deque(one_by_one)
         while pending:
             # Changed stories are written one by one, in short transactions.
             deadline = time.monotonic() + TRANSACTION_SECONDS
-            with transaction.atomic():
+            with self._turns.transaction():
                 while pending and time.monotonic() < deadline:
                     index = pending.popleft()
                     results[index] = self._import_parsed(*results[index])
-            self._let_others_write()
         yield from results
-
-    def _let_others_write(self) -> None:
-        """On SQLite, pause after each half second of writing.
-
-        SQLite's busy handler polls every 100 ms: without a pause the import would take
-        the lock straight back, and an editor saving meanwhile could starve.
-        """
-        if connection.vendor != "sqlite":
-            return
-        now = time.monotonic()
-        if now - self._writing_since >= TRANSACTION_SECONDS:
-            time.sleep(WRITER_PAUSE_SECONDS)
-            self._writing_since = time.monotonic()
 
     def _read_known(self, sources: set[str], hashes: set[str]) -> None:
         """The stories already imported from these files, and from files with these texts."""

@@ -8,6 +8,7 @@ import pytest
 import reversion
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.signals import post_revision_commit, pre_revision_commit
@@ -21,6 +22,7 @@ from articles.models import (
     Author,
     Byline,
     Section,
+    Tag,
     TaggedArticle,
 )
 from articles.revision_batches import revisions_create
@@ -110,6 +112,29 @@ def test_revision_signal_receivers_get_each_revision_with_its_versions():
     assert Version.objects.count() == 3
 
 
+def test_receivers_of_a_new_bylines_or_tag_links_init_signal_still_get_each(tmp_path):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(sender.__name__)
+
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Title: Story {n}\nTags: Gas, Oil\nByline: Amina Benali\n\nOran – Report {n}.\n"
+        )
+    post_init.connect(receiver, sender=TaggedArticle)
+    post_init.connect(receiver, sender=Byline)
+    try:
+        out, _err = run(tmp_path)
+    finally:
+        post_init.disconnect(receiver, sender=TaggedArticle)
+        post_init.disconnect(receiver, sender=Byline)
+    assert "3 created" in out
+    assert Byline.objects.count() == 3 and TaggedArticle.objects.count() >= 6
+    assert seen.count("Byline") == Byline.objects.count()
+    assert seen.count("TaggedArticle") == TaggedArticle.objects.count()
+
+
 def test_inserted_rows_get_their_keys_and_read_back_as_saved():
     section = SectionFactory()
     new_section = Section(name="Weather", slug="weather")
@@ -189,6 +214,38 @@ def test_inserted_rows_hold_what_bulk_create_writes():
     insert_rows(logged)
     assert rows(AuditEvent, [e.pk for e in logged]) == rows(AuditEvent, [e.pk for e in bulk])
     assert AuditEvent.objects.get(pk=logged[1].pk).details == {"n": [1, "é"]}
+
+
+def test_rows_sharing_a_time_hold_what_bulk_create_writes():
+    """Times are adapted once per batch: the same time on many rows, and the same instant
+    written in two time zones, still land as ``bulk_create`` writes them."""
+    paris, new_york = timezone.get_fixed_timezone(60), timezone.get_fixed_timezone(-300)
+    shared = datetime(2024, 3, 4, 9, 30, 15, 123456, tzinfo=paris)
+    times = [shared, shared, shared.astimezone(new_york), datetime(2024, 3, 5, tzinfo=UTC)]
+    stories = [ArticleFactory(), ArticleFactory()]
+    tags = [Tag.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(len(times))]
+
+    def links(story):
+        return [
+            TaggedArticle(content_object=story, tag=tag, live_from=when)
+            for tag, when in zip(tags, times, strict=True)
+        ]
+
+    TaggedArticle.objects.bulk_create(links(stories[1]))
+    insert_rows(links(stories[0]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT live_from FROM articles_taggedarticle WHERE content_object_id = %s ORDER BY id",
+            [stories[0].pk],
+        )
+        stored = cursor.fetchall()
+        cursor.execute(
+            "SELECT live_from FROM articles_taggedarticle WHERE content_object_id = %s ORDER BY id",
+            [stories[1].pk],
+        )
+        assert cursor.fetchall() == stored
+    read = TaggedArticle.objects.filter(content_object=stories[0]).order_by("pk")
+    assert [link.live_from for link in read] == times
 
 
 def test_stories_imported_from_files_are_found_by_their_source():

@@ -405,6 +405,25 @@ def test_a_run_of_several_batches_reports_every_file_in_order(tmp_path, monkeypa
     )
 
 
+def test_files_in_nested_folders_are_imported_in_the_order_of_their_paths(tmp_path):
+    """Folders are read as they are walked, in the order their paths sort in."""
+    names = ["b.txt", "a/z.txt", "a/b/c.txt", "a-b.txt", "a.txt", "A.txt", ".hidden.txt"]
+    for n, name in enumerate(names):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write(tmp_path, name, f"Title: Story {n}\n\nOran – Report {n}.\n")
+    write(tmp_path, "notes.md", "Title: Not a story\n\nOran – Nothing.\n")
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "again").symlink_to(tmp_path / "a", target_is_directory=True)
+    out = StringIO()
+    call_command("import_seeds", str(tmp_path), verbosity=2, stdout=out, stderr=StringIO())
+    lines = out.getvalue().replace(f"{tmp_path.resolve()}/", "").splitlines()
+    expected = sorted(tmp_path / name for name in names)
+    assert lines[: len(names)] == [
+        f"{path.relative_to(tmp_path).as_posix()}: created" for path in expected
+    ]
+    assert f"{len(names)} files: {len(names)} created" in lines[-1]
+
+
 def test_debug_mode_does_not_keep_every_query_of_a_long_import(tmp_path, settings, monkeypatch):
     from django.db import connection
 
