@@ -17,6 +17,7 @@ import cProfile
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -115,6 +116,14 @@ def main() -> None:
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    try:
+        run(args, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, root: Path) -> None:
+    """The imports, on a database (and, without --seeds, seed files) under ``root``."""
     os.environ["NEWSROOM_SQLITE_PATH"] = str(root / "bench.sqlite3")
     os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
