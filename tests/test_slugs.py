@@ -1,4 +1,5 @@
-"""No slug ever holds a zero-width character or a bidirectional control, made or typed."""
+"""Slugs: a taken one gets the first free number, and none ever holds a zero-width
+character or a bidirectional control, made or typed."""
 
 import pytest
 from django.urls import reverse
@@ -6,7 +7,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, Author, Section, Tag
 
-from .factories import admin_form_data, saved_story
+from .factories import ArticleFactory, admin_form_data, saved_story
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,17 @@ def test_a_slug_of_nothing_but_invisible_characters_is_refused(editor_client):
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert not Section.objects.filter(name="Invisible desk").exists()
+
+
+def test_a_taken_headline_slug_gets_the_first_free_number(django_assert_max_num_queries):
+    ArticleFactory(slug="storm")
+    ArticleFactory(slug="storm-surge")  # a longer slug, not a numbered form of "storm"
+    for n in range(2, services.SLUG_CANDIDATES + 3):
+        ArticleFactory(slug=f"storm-{n}")
+    ArticleFactory(slug=f"storm-{services.SLUG_CANDIDATES + 4}")
+    with django_assert_max_num_queries(2):  # the numbers are looked up a batch at a time
+        assert services.unique_slug(Article, "Storm") == f"storm-{services.SLUG_CANDIDATES + 3}"
+    story = saved_story(headline="Storm", slug="")
+    assert story.slug == f"storm-{services.SLUG_CANDIDATES + 3}"
+    assert services.unique_slug(Article, "Storm", exclude_pk=story.pk) == story.slug
+    assert services.unique_slug(Article, "Surge") == "surge"
