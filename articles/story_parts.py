@@ -70,7 +70,7 @@ def read_bylines(article_ids: Sequence[int]) -> dict[int, list[Author]]:
     return authors
 
 
-def _json_rows(value) -> list[list]:
+def _rows_from_json(value) -> list[list]:
     """Rows that ``story_rows`` read as a JSON array: text from SQLite, a list from
     PostgreSQL's ``json``, ``None`` for none."""
     if value is None:
@@ -80,12 +80,12 @@ def _json_rows(value) -> list[list]:
 
 def tags_from_json(value) -> list[Tag]:
     """A story's tags from ``[id, name, slug]`` rows, oldest tag first (as ``read_tags``)."""
-    return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in sorted(_json_rows(value))]
+    return [Tag(id=pk, name=name, slug=slug) for pk, name, slug in sorted(_rows_from_json(value))]
 
 
 def _in_byline_order(value) -> list[list]:
     """``[id, name, slug, position, byline's id]`` rows in byline order (as ``read_bylines``)."""
-    return sorted(_json_rows(value), key=lambda row: (row[3], row[4]))
+    return sorted(_rows_from_json(value), key=lambda row: (row[3], row[4]))
 
 
 def authors_from_json(value) -> list[Author]:

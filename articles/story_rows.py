@@ -37,7 +37,7 @@ SECTION_COLUMNS = columns(Section)
 IMAGE_COLUMNS = columns(Image)
 
 
-def _json_rows(alias: str, values: list[str], source: str) -> str:
+def _json_array_sql(alias: str, values: list[str], source: str) -> str:
     """A scalar subquery: the rows of ``source`` (``FROM ... WHERE ...``) as one JSON array
     of ``[values]`` arrays, in no given order (NULL or "[]" for none)."""
     values = ", ".join(values)
@@ -63,7 +63,7 @@ def _tags_json(alias: str) -> RawSQL:
     link_tag, link_story = (
         _column(TaggedArticle, "link", field, quote) for field in ("tag", "content_object")
     )
-    sql = _json_rows(
+    sql = _json_array_sql(
         alias,
         [tag_id, name, slug],
         f"FROM {quote(TaggedArticle._meta.db_table)} link"
@@ -83,7 +83,7 @@ def _authors_json(alias: str) -> RawSQL:
     position, byline_id, byline_author, byline_story = (
         _column(Byline, "byline", field, quote) for field in ("position", "id", "author", "article")
     )
-    sql = _json_rows(
+    sql = _json_array_sql(
         alias,
         [author_id, name, slug, position, byline_id],
         f"FROM {quote(Byline._meta.db_table)} byline"
