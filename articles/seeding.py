@@ -35,7 +35,7 @@ from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, par
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
 from .seed_text import Lookups, PreparedText, prepare_text, story_text
-from .sqlite_cache import larger_page_cache
+from .sqlite_pragmas import sqlite_pragmas
 from .story_batches import NewStory, stories_create
 from .write_turns import WriteTurns
 
@@ -49,9 +49,11 @@ BATCHES_READ_AHEAD = 2
 # this long of writing, the lock is left free at least WRITER_PAUSE_SECONDS (write_turns).
 TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
-# SQLite's page cache while importing (``sqlite_cache``): the indexes an import writes to
-# most stay in memory, so a large import does not slow down as the newsroom grows.
-IMPORT_PAGE_CACHE_MEBIBYTES = 16
+# SQLite's settings while importing (``sqlite_pragmas``): a page cache in which the
+# indexes an import writes to most stay, so that a large import does not slow down as
+# the newsroom grows; and a log copied into the database file (waiting for the disk) once
+# it holds 64 MB of pages rather than 4 MB, a few batches instead of every batch.
+IMPORT_SQLITE_PRAGMAS = {"cache_size": -16 * 1024, "wal_autocheckpoint": 16384}
 # Tag names added during the import that are searched for one by one before the index of
 # tag names is made again.
 MENTIONS_OUTSIDE_INDEX = 50
@@ -277,7 +279,7 @@ class SeedImporter:
         Raises ImportStopped when the database or the disk refuses to write: what was
         committed before stays, the transaction in progress is rolled back.
         """
-        with larger_page_cache(IMPORT_PAGE_CACHE_MEBIBYTES):
+        with sqlite_pragmas(**IMPORT_SQLITE_PRAGMAS):
             yield from self._import_all(paths)
 
     def _import_all(self, paths: Iterable[Path]) -> Iterator[FileResult]:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles import backup, services
-from articles.models import Article, TaggedArticle
+from articles.models import Article, Byline, Tag, TaggedArticle
 
 from .factories import ArticleFactory, admin_form_data, saved_story
 from .seed_files import write_seed_files
@@ -169,3 +170,15 @@ def test_the_benchmark_generator_writes_links_in_step(monkeypatch):
     statuses = set(Article.objects.values_list("status", flat=True))
     assert Article.Status.PUBLISHED in statuses and len(statuses) > 1
     assert stale_links() == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_tag_and_a_story_find_their_links_and_bylines_through_an_index():
+    article = ArticleFactory(tags=["Gas", "Oil"])
+    tag = Tag.objects.get(name="Gas")
+    by_tag = TaggedArticle.objects.filter(tag=tag).values("content_object").explain()
+    by_story = TaggedArticle.objects.filter(content_object=article).values("tag").explain()
+    bylines = Byline.objects.filter(article=article).values("author").explain()
+    assert "USING COVERING INDEX tagged_article_" in by_tag
+    assert "USING COVERING INDEX sqlite_autoindex_articles_taggedarticle" in by_story
+    assert "USING INDEX sqlite_autoindex_articles_byline" in bylines
