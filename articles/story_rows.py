@@ -158,13 +158,15 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     return article
 
 
-def _ranked(alias: str, tag_count: int) -> tuple[str, list]:
-    """SQL for the ids of the stories sharing most of the story's ``tag_count`` tags, and
-    its parameters (markers).
+def _ranked(alias: str, tag_count: int, limit: int) -> tuple[str, list]:
+    """SQL for the ids of the ``limit`` stories sharing most of the story's ``tag_count``
+    tags, and its parameters (markers).
 
     Newer first among equals, never the story itself. The candidates are each tag's
     ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
-    live_from); the shared tags of each candidate are then counted exactly.
+    live_from); the shared tags of each candidate are then counted exactly. Only the
+    candidates sharing at least as many tags as the ``limit``-th most can be among the
+    first ``limit``, so only their publication times are looked up to order them.
     """
     quote = connections[alias].ops.quote_name
     links = quote(TaggedArticle._meta.db_table)
@@ -179,14 +181,15 @@ def _ranked(alias: str, tag_count: int) -> tuple[str, list]:
     )
     # Each candidate's shared tags and publication time are read from indexes, one
     # candidate at a time: never by reading every link of a common tag, nor every story.
-    published = (
-        f"SELECT story.published_at FROM {stories} story"
-        " WHERE story.id = candidate.content_object_id"
-    )
+    published = f"SELECT story.published_at FROM {stories} story WHERE story.id = counted.story_id"
     sql = (
-        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
-        f" ORDER BY ({_shared(alias, 'candidate.content_object_id', tag_count)}) DESC,"
-        f" ({published}) DESC, candidate.content_object_id DESC"
+        f"WITH candidate AS ({newest}), counted AS (SELECT content_object_id AS story_id,"
+        f" ({_shared(alias, 'candidate.content_object_id', tag_count)}) AS shared"
+        " FROM candidate)"
+        " SELECT counted.story_id FROM counted WHERE counted.shared >= COALESCE("
+        f"(SELECT shared FROM counted ORDER BY shared DESC LIMIT 1 OFFSET {limit - 1}), 0)"
+        f" ORDER BY counted.shared DESC, ({published}) DESC, counted.story_id DESC"
+        f" LIMIT {limit}"
     )
     params = [
         value for tag in tags for value in (tag, marker_now, MARKER_ID, MARKER_PER_TAG)
@@ -222,8 +225,8 @@ def related_query(alias: str, tag_count: int, limit: int):
     if tag_count:
         # The section's newest and the best ranked are read together, then put in order
         # by the tags each shares with the story.
-        ranked, ranked_params = _ranked(alias, tag_count)
-        wanted += f" UNION SELECT * FROM ({ranked} LIMIT {limit}) ranked"
+        ranked, ranked_params = _ranked(alias, tag_count, limit)
+        wanted += f" UNION SELECT * FROM ({ranked}) ranked"
         params = (*params, *ranked_params)
         tags = [MARKER_TAG - n for n in range(tag_count)]
         shared = RawSQL(
