@@ -18,7 +18,12 @@ from .card_query import MARKER_ID, MARKER_NOW
 from .models import Article, Author, Byline, Correction, Image, Section, Tag, TaggedArticle
 from .models.stories import CARD_FIELDS
 from .prepared import columns, prepared
-from .story_parts import author_names_from_json, authors_from_json, tags_from_json
+from .story_parts import (
+    author_names_from_json,
+    authors_from_json,
+    menu_from_json,
+    tags_from_json,
+)
 
 # Stand for the slug, the story's section, its tags (the first's, the second's, ...) and
 # how many of each tag's stories are ranked, while the queries are compiled.
@@ -93,6 +98,25 @@ def _authors_json(alias: str) -> RawSQL:
     return RawSQL(sql, (), output_field=TextField())
 
 
+def _menu_json(alias: str) -> RawSQL:
+    """The menu's sections: ``[name, slug, position]`` rows of the sections without a
+    parent, in menu order on PostgreSQL (``story_parts.menu_from_json``)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = quote(Section._meta.db_table)
+    name, slug, parent, position = (
+        _column(Section, table, field, quote) for field in ("name", "slug", "parent", "position")
+    )
+    source = f"FROM {table} WHERE {parent} IS NULL"
+    if connection.vendor == "postgresql":
+        # In the database's own collation, as plain_queries.top_sections orders them.
+        rows = f"json_build_array({name}, {slug}, {position}) ORDER BY {position}, {name}"
+        sql = f"SELECT json_agg({rows}) {source}"
+    else:
+        sql = _json_array_sql(alias, [name, slug, position], source)
+    return RawSQL(sql, (), output_field=TextField())
+
+
 def _now_values(query, alias: str) -> dict:
     """The current time where the compiled query has its marker."""
     adapt = connections[alias].ops.adapt_datetimefield_value
@@ -119,6 +143,7 @@ def story_query(alias: str):
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
             tag_rows=_tags_json(alias),
             author_rows=_authors_json(alias),
+            menu_rows=_menu_json(alias),
         )
         .order_by()
         .values_list(
@@ -130,6 +155,7 @@ def story_query(alias: str):
             "has_corrections",
             "tag_rows",
             "author_rows",
+            "menu_rows",
         )
     )
 
@@ -138,8 +164,9 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
 
     With its section (and the section's parent) and its photo, ``has_translations`` and
-    ``has_corrections``, and the tags and authors the page shows (``page_tags``, oldest
-    tag first, and ``page_authors``, in byline order).
+    ``has_corrections``, the tags and authors the page shows (``page_tags``, oldest
+    tag first, and ``page_authors``, in byline order), and the menu's sections
+    (``page_menu``, as ``plain_queries.top_sections`` gives them).
     """
     query = story_query(using)
     rows = query.rows({**_now_values(query, using), query.places(MARKER_SLUG)[0]: slug})
@@ -152,9 +179,10 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     article.section = Section.from_db(using, SECTION_COLUMNS, section)
     article.section.parent = Section.from_db(using, SECTION_COLUMNS, parent) if parent[0] else None
     article.lead_photo = Image.from_db(using, IMAGE_COLUMNS, photo) if photo[0] else None
-    has_translations, has_corrections, tags, authors = rest
+    has_translations, has_corrections, tags, authors, menu = rest
     article.has_translations, article.has_corrections = has_translations, has_corrections
     article.page_tags, article.page_authors = tags_from_json(tags), authors_from_json(authors)
+    article.page_menu = menu_from_json(menu, ordered=connections[using].vendor == "postgresql")
     return article
 
 
