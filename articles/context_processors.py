@@ -27,10 +27,11 @@ class MenuSection:
     url: str
 
 
-def menu_sections() -> list[MenuSection]:
-    """The top-level sections, in menu order, each with its address."""
+def menu_sections(rows: list[tuple[str, str]] | None = None) -> list[MenuSection]:
+    """The top-level sections, in menu order, each with its address; from ``rows``
+    (``plain_queries.top_sections``' (name, slug) pairs) when a page read them already."""
     address = bound_address()
     return [
         MenuSection(name, slug, address("articles:section", slug=slug))
-        for name, slug in top_sections()
+        for name, slug in (top_sections() if rows is None else rows)
     ]

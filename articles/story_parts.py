@@ -99,3 +99,15 @@ def authors_from_json(value) -> list[Author]:
 def author_names_from_json(value) -> list[str]:
     """The authors' names alone, for a story card."""
     return [name for _pk, name, _slug, _position, _byline in _in_byline_order(value)]
+
+
+def menu_from_json(value, *, ordered: bool) -> list[tuple[str, str]]:
+    """The menu's ``(name, slug)`` from ``[name, slug, position]`` rows, in menu order.
+
+    ``ordered`` rows come in that order already (PostgreSQL sorts them in its collation);
+    otherwise they are sorted here by position, then name, as SQLite's ORDER BY does.
+    """
+    rows = _rows_from_json(value)
+    if not ordered:
+        rows = sorted(rows, key=lambda row: (row[2], row[0]))
+    return [(name, slug) for name, slug, _position in rows]

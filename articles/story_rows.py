@@ -18,7 +18,12 @@ from .card_query import MARKER_ID, MARKER_NOW
 from .models import Article, Author, Byline, Correction, Image, Section, Tag, TaggedArticle
 from .models.stories import CARD_FIELDS
 from .prepared import columns, prepared
-from .story_parts import author_names_from_json, authors_from_json, tags_from_json
+from .story_parts import (
+    author_names_from_json,
+    authors_from_json,
+    menu_from_json,
+    tags_from_json,
+)
 
 # Stand for the slug, the story's section, its tags (the first's, the second's, ...) and
 # how many of each tag's stories are ranked, while the queries are compiled.
@@ -93,6 +98,25 @@ def _authors_json(alias: str) -> RawSQL:
     return RawSQL(sql, (), output_field=TextField())
 
 
+def _menu_json(alias: str) -> RawSQL:
+    """The menu's sections: ``[name, slug, position]`` rows of the sections without a
+    parent, in menu order on PostgreSQL (``story_parts.menu_from_json``)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = quote(Section._meta.db_table)
+    name, slug, parent, position = (
+        _column(Section, table, field, quote) for field in ("name", "slug", "parent", "position")
+    )
+    source = f"FROM {table} WHERE {parent} IS NULL"
+    if connection.vendor == "postgresql":
+        # In the database's own collation, as plain_queries.top_sections orders them.
+        rows = f"json_build_array({name}, {slug}, {position}) ORDER BY {position}, {name}"
+        sql = f"SELECT json_agg({rows}) {source}"
+    else:
+        sql = _json_array_sql(alias, [name, slug, position], source)
+    return RawSQL(sql, (), output_field=TextField())
+
+
 def _now_values(query, alias: str) -> dict:
     """The current time where the compiled query has its marker."""
     adapt = connections[alias].ops.adapt_datetimefield_value
@@ -119,6 +143,7 @@ def story_query(alias: str):
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
             tag_rows=_tags_json(alias),
             author_rows=_authors_json(alias),
+            menu_rows=_menu_json(alias),
         )
         .order_by()
         .values_list(
@@ -130,6 +155,7 @@ def story_query(alias: str):
             "has_corrections",
             "tag_rows",
             "author_rows",
+            "menu_rows",
         )
     )
 
@@ -138,8 +164,9 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     """The published story at ``slug``, as ``views.story_queryset()`` reads it, in one query.
 
     With its section (and the section's parent) and its photo, ``has_translations`` and
-    ``has_corrections``, and the tags and authors the page shows (``page_tags``, oldest
-    tag first, and ``page_authors``, in byline order).
+    ``has_corrections``, the tags and authors the page shows (``page_tags``, oldest
+    tag first, and ``page_authors``, in byline order), and the menu's sections
+    (``page_menu``, as ``plain_queries.top_sections`` gives them).
     """
     query = story_query(using)
     rows = query.rows({**_now_values(query, using), query.places(MARKER_SLUG)[0]: slug})
@@ -152,19 +179,22 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     article.section = Section.from_db(using, SECTION_COLUMNS, section)
     article.section.parent = Section.from_db(using, SECTION_COLUMNS, parent) if parent[0] else None
     article.lead_photo = Image.from_db(using, IMAGE_COLUMNS, photo) if photo[0] else None
-    has_translations, has_corrections, tags, authors = rest
+    has_translations, has_corrections, tags, authors, menu = rest
     article.has_translations, article.has_corrections = has_translations, has_corrections
     article.page_tags, article.page_authors = tags_from_json(tags), authors_from_json(authors)
+    article.page_menu = menu_from_json(menu, ordered=connections[using].vendor == "postgresql")
     return article
 
 
-def _ranked(alias: str, tag_count: int) -> tuple[str, list]:
-    """SQL for the ids of the stories sharing most of the story's ``tag_count`` tags, and
-    its parameters (markers).
+def _ranked(alias: str, tag_count: int, limit: int) -> tuple[str, list]:
+    """SQL for the ids of the ``limit`` stories sharing most of the story's ``tag_count``
+    tags, and its parameters (markers).
 
     Newer first among equals, never the story itself. The candidates are each tag's
     ``RELATED_PER_TAG`` newest public stories, straight from the index on (tag,
-    live_from); the shared tags of each candidate are then counted exactly.
+    live_from); the shared tags of each candidate are then counted exactly. Only the
+    candidates sharing at least as many tags as the ``limit``-th most can be among the
+    first ``limit``, so only their publication times are looked up to order them.
     """
     quote = connections[alias].ops.quote_name
     links = quote(TaggedArticle._meta.db_table)
@@ -179,14 +209,15 @@ def _ranked(alias: str, tag_count: int) -> tuple[str, list]:
     )
     # Each candidate's shared tags and publication time are read from indexes, one
     # candidate at a time: never by reading every link of a common tag, nor every story.
-    published = (
-        f"SELECT story.published_at FROM {stories} story"
-        " WHERE story.id = candidate.content_object_id"
-    )
+    published = f"SELECT story.published_at FROM {stories} story WHERE story.id = counted.story_id"
     sql = (
-        f"SELECT candidate.content_object_id FROM ({newest}) candidate"
-        f" ORDER BY ({_shared(alias, 'candidate.content_object_id', tag_count)}) DESC,"
-        f" ({published}) DESC, candidate.content_object_id DESC"
+        f"WITH candidate AS ({newest}), counted AS (SELECT content_object_id AS story_id,"
+        f" ({_shared(alias, 'candidate.content_object_id', tag_count)}) AS shared"
+        " FROM candidate)"
+        " SELECT counted.story_id FROM counted WHERE counted.shared >= COALESCE("
+        f"(SELECT shared FROM counted ORDER BY shared DESC LIMIT 1 OFFSET {limit - 1}), 0)"
+        f" ORDER BY counted.shared DESC, ({published}) DESC, counted.story_id DESC"
+        f" LIMIT {limit}"
     )
     params = [
         value for tag in tags for value in (tag, marker_now, MARKER_ID, MARKER_PER_TAG)
@@ -222,8 +253,8 @@ def related_query(alias: str, tag_count: int, limit: int):
     if tag_count:
         # The section's newest and the best ranked are read together, then put in order
         # by the tags each shares with the story.
-        ranked, ranked_params = _ranked(alias, tag_count)
-        wanted += f" UNION SELECT * FROM ({ranked} LIMIT {limit}) ranked"
+        ranked, ranked_params = _ranked(alias, tag_count, limit)
+        wanted += f" UNION SELECT * FROM ({ranked}) ranked"
         params = (*params, *ranked_params)
         tags = [MARKER_TAG - n for n in range(tag_count)]
         shared = RawSQL(

@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView, View
 from . import metadata
 from .card_query import card_stories
 from .cards import cards_with_authors, story_card_lists, story_cards
+from .context_processors import menu_sections
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .list_subjects import author_by_slug, section_by_slug, tag_by_slug
 from .models import (
@@ -323,10 +324,16 @@ def render_story(request, article, *, preview=False, share_link=None):
     translations = []
     if article.translation_of_id is not None or article.has_translations:
         translations = list(Article.objects.published().translations_of(article))
+    # A reader's story came with the menu's sections; a preview's menu is read as any
+    # other page's (context_processors.publication).
+    menu = (
+        {"nav_sections": menu_sections(article.page_menu)} if hasattr(article, "page_menu") else {}
+    )
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
         {
+            **menu,
             "article": article,
             "object": article,
             "parts": parts,

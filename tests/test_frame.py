@@ -43,6 +43,26 @@ def test_menu_marks_the_current_section_only(client):
     assert sum('aria-current="page"' in item for item in items) == 1
 
 
+@pytest.mark.parametrize("prefix", ["", "/fr", "/ar"])
+def test_a_story_page_shows_the_same_menu_as_the_lists(client, prefix):
+    # Sections a menu orders by position, then name; children stay out of it.
+    SectionFactory(name="Zebra", slug="zebra", position=1)
+    SectionFactory(name="alpha", slug="alpha-lower", position=2)
+    arts = SectionFactory(name="Arts", slug="arts", position=2)
+    SectionFactory(name="Cinema", slug="cinema", position=0, parent=arts)
+    story = ArticleFactory(section=arts)
+
+    def menu(path):
+        html = client.get(prefix + path).text
+        return re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+
+    story_menu = menu(story.get_absolute_url())
+    assert story_menu == menu("/")
+    links = re.findall(r'<a href="([^"]+)"', story_menu)
+    assert links.index(f"{prefix}/section/zebra/") < links.index(f"{prefix}/section/arts/")
+    assert f"{prefix}/section/cinema/" not in links
+
+
 @pytest.mark.parametrize(
     ("prefix", "label", "skip"),
     [("", "Sections", "Skip to content"), ("/fr", "Rubriques", "Aller au contenu")],

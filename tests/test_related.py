@@ -238,3 +238,37 @@ def test_only_each_tag_s_newest_stories_are_ranked(story, monkeypatch):
     ArticleFactory(headline="New, two shared", tags=["Gas", "Algeria"], published_at=hours_ago(15))
     # Out of Gas's newest three, but among Algeria's: its two shared tags are counted.
     assert related_headlines(story)[0] == "New, two shared"
+
+
+def test_ties_for_the_last_places_are_decided_by_publication_time(story):
+    ArticleFactory(
+        headline="Three shared", tags=["Gas", "Oil", "Algeria"], published_at=hours_ago(90)
+    )
+    for hours in (5, 20, 10, 30, 15):
+        ArticleFactory(
+            headline=f"Two shared, {hours}h", tags=["Gas", "Oil"], published_at=hours_ago(hours)
+        )
+    # Readers saw it only an hour ago, but it was published before the others.
+    ArticleFactory(
+        headline="Two shared, embargo lifted late",
+        tags=["Oil", "Algeria"],
+        published_at=hours_ago(25),
+        embargo_until=hours_ago(1),
+    )
+    for hours in (1, 2, 3):
+        ArticleFactory(
+            headline=f"One shared, {hours}h", tags=["Gas"], published_at=hours_ago(hours)
+        )
+    assert related_headlines(story) == [
+        "Three shared",
+        "Two shared, 5h",
+        "Two shared, 10h",
+        "Two shared, 15h",
+        "Two shared, 20h",
+    ]
+
+
+def test_fewer_candidates_than_places_are_all_ranked(story):
+    ArticleFactory(headline="Two shared", tags=["Gas", "Oil"], published_at=hours_ago(9))
+    ArticleFactory(headline="One shared", tags=["Algeria"], published_at=hours_ago(1))
+    assert related_headlines(story) == ["Two shared", "One shared"]
