@@ -27,16 +27,16 @@ def card_photo(photo) -> str:
 def card_html(card: StoryCard, level: int) -> str:
     """One card; ``language_attributes`` is already safe HTML, every other value is text."""
     language = card.language_attributes
-    photo = f"{card_photo(card.photo)}\n  " if card.photo else ""
-    dek = f'<p class="card-dek"{language}>{escape(card.dek)}</p>\n  ' if card.dek else ""
+    photo = f"{card_photo(card.photo)}\n" if card.photo else ""
+    dek = f'<p class="card-dek"{language}>{escape(card.dek)}</p>\n' if card.dek else ""
     byline = f'<span class="byline">{escape(card.byline)}</span> &middot; ' if card.byline else ""
     credit = f'<span class="credit">{escape(card.credit)}</span> &middot; ' if card.credit else ""
     return (
-        f'<article class="card">\n  {photo}'
+        f'<article class="card">\n{photo}'
         f'<p class="card-section"><a href="{escape(card.section_url)}">'
-        f"{escape(card.section_name)}</a></p>\n  "
+        f"{escape(card.section_name)}</a></p>\n"
         f'<h{level} class="card-headline"{language}><a href="{escape(card.url)}">'
-        f"{escape(card.headline)}</a></h{level}>\n  {dek}"
+        f"{escape(card.headline)}</a></h{level}>\n{dek}"
         f'<p class="card-meta">{byline}{credit}<time datetime="{escape(card.published_iso)}">'
         f"{escape(card.published_label)}</time></p>\n</article>\n"
     )

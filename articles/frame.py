@@ -25,14 +25,14 @@ def _header_start(language: str, name: str, tagline: str, home: str, search: str
     """The header up to the language switcher's links, in ``language`` (the active one)."""
     return (
         f'<a class="skip-link" href="#main">{escape(gettext("Skip to content"))}</a>\n'
-        '  <header class="site-header">\n'
-        '    <div class="wrap">\n'
-        f'      <a class="site-name" href="{escape(home)}">{escape(name)}</a>\n'
-        f'      <p class="site-tagline">{escape(tagline)}</p>\n'
-        f'      <a class="site-search-link" href="{escape(search)}">'
+        '<header class="site-header">\n'
+        '<div class="wrap">\n'
+        f'<a class="site-name" href="{escape(home)}">{escape(name)}</a>\n'
+        f'<p class="site-tagline">{escape(tagline)}</p>\n'
+        f'<a class="site-search-link" href="{escape(search)}">'
         f"{escape(gettext('Search stories'))}</a>\n"
-        f'      <nav class="language-switcher" aria-label="{escape(gettext("Languages"))}">\n'
-        "        <ul>"
+        f'<nav class="language-switcher" aria-label="{escape(gettext("Languages"))}">\n'
+        "<ul>"
     )
 
 
@@ -41,14 +41,14 @@ def _menu_start(language: str) -> str:
     """From the end of the language switcher to the menu's first item."""
     return (
         "</ul>\n"
-        "      </nav>\n"
-        "    </div>\n"
-        f'    <nav class="site-nav" aria-label="{escape(gettext("Sections"))}">\n'
-        '      <ul class="wrap">\n'
+        "</nav>\n"
+        "</div>\n"
+        f'<nav class="site-nav" aria-label="{escape(gettext("Sections"))}">\n'
+        '<ul class="wrap">\n'
     )
 
 
-HEADER_END = "      </ul>\n    </nav>\n  </header>"
+HEADER_END = "</ul>\n</nav>\n</header>"
 
 
 def language_link(link) -> str:
@@ -62,9 +62,7 @@ def language_link(link) -> str:
 
 def menu_item(section, current_slug) -> str:
     current = ' aria-current="page"' if section.slug == current_slug else ""
-    return (
-        f'          <li><a href="{escape(section.url)}"{current}>{escape(section.name)}</a></li>\n'
-    )
+    return f'<li><a href="{escape(section.url)}"{current}>{escape(section.name)}</a></li>\n'
 
 
 def site_header(*, name: str, tagline: str, language_links, sections, current_slug) -> str:
@@ -81,11 +79,11 @@ def site_header(*, name: str, tagline: str, language_links, sections, current_sl
 @lru_cache(maxsize=64)
 def _footer_parts(language: str, name: str, latest: str, corrections: str) -> tuple[str, str]:
     return (
-        '<footer class="site-footer">\n    <div class="wrap">\n      <p>&copy; ',
+        '<footer class="site-footer">\n<div class="wrap">\n<p>&copy; ',
         f" {escape(name)} &middot; "
         f'<a href="{escape(latest)}">{escape(gettext("All the latest news"))}</a> &middot; '
         f'<a href="{escape(corrections)}">{escape(gettext("Corrections"))}</a></p>\n'
-        "    </div>\n  </footer>",
+        "</div>\n</footer>",
     )
 
 
@@ -103,12 +101,12 @@ def feed_links(title: str, rss: str, atom: str, json: str | None = None) -> str:
     links = (
         f'<link rel="alternate" type="application/rss+xml" title="{title} (RSS)"'
         f' href="{escape(rss)}">\n'
-        f'  <link rel="alternate" type="application/atom+xml" title="{title} (Atom)"'
+        f'<link rel="alternate" type="application/atom+xml" title="{title} (Atom)"'
         f' href="{escape(atom)}">'
     )
     if json:
         links += (
-            f'\n  <link rel="alternate" type="application/feed+json" title="{title} (JSON Feed)"'
+            f'\n<link rel="alternate" type="application/feed+json" title="{title} (JSON Feed)"'
             f' href="{escape(json)}">'
         )
     return links

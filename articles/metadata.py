@@ -73,7 +73,7 @@ class PageMeta:
                 for data in self.structured_data
             ),
         ]
-        return SafeString("\n  ".join(lines))
+        return SafeString("\n".join(lines))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 * Public pages: ``CONTENT_SECURITY_POLICY`` in settings. No nonces, ever: whole pages are
   cached and served to every reader, so a nonce would be shared and worthless. Public
   templates carry no inline script, event handler or style; JSON-LD is data, not script.
+  A fetch directive the settings leave out (``script-src``, ``img-src``...) falls back to
+  ``default-src`` in the browser; one that adds a source starts from that fallback.
 * Admin: the public policy plus a per-request nonce for scripts (the rich-text editor's
   import map), the hash of the editor's own stylesheet, and ``data:`` pictures. Admin
   pages are never cached.
@@ -47,18 +49,32 @@ def public_policy() -> dict:
     return dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
 
 
+def sources(policy: dict, directive: str) -> list:
+    """What a fetch directive allows: its own sources, or default-src's when it has none,
+    as a browser reads the policy."""
+    return list(policy.get(directive, policy["default-src"]))
+
+
 def admin_policy() -> dict:
     policy = public_policy()
     return policy | {
-        "script-src": [*policy["script-src"], NONCE],
-        "style-src": [*policy["style-src"], PROSE_EDITOR_STYLE_HASH],
-        "img-src": [*policy["img-src"], "data:"],
+        "script-src": [*sources(policy, "script-src"), NONCE],
+        "style-src": [*sources(policy, "style-src"), PROSE_EDITOR_STYLE_HASH],
+        "img-src": [*sources(policy, "img-src"), "data:"],
     }
 
 
 def api_docs_policy() -> dict:
     policy = public_policy()
     return policy | {"img-src": [SELF, "data:"], "form-action": [NONE]}
+
+
+def with_photo_host(policy: dict) -> dict:
+    """A page's policy, with the photos' host added to ``img-src`` when they have one."""
+    origin = media_origin()
+    if not origin or policy is NOT_A_PAGE_POLICY:
+        return policy
+    return policy | {"img-src": [*sources(policy, "img-src"), origin]}
 
 
 def policy_for(request, response) -> dict:
@@ -126,10 +142,15 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only or parts.config is not None:
             return parts  # a view's own policy (django-csp's decorators) wins
-        parts.config = policy_for(request, response)
-        origin = media_origin()
-        if origin and "img-src" in parts.config:
-            parts.update = {**(parts.update or {}), "img-src": [origin]}
+        config = with_photo_host(policy_for(request, response))
+        # django-csp adds a view's update to the directive's sources; for a fetch
+        # directive the policy leaves to default-src, those are default-src's.
+        missing = [name for name in parts.update or () if name.endswith("-src")]
+        parts.config = config | {
+            name: [value for value in sources(config, name) if value != NONE]
+            for name in missing
+            if name not in config
+        }
         return parts
 
 
@@ -137,9 +158,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 def built_header(kind: str) -> str:
     """The header of the public policy or of ``NOT_A_PAGE_POLICY``, photos' origin added."""
     config = public_policy() if kind == "public" else NOT_A_PAGE_POLICY
-    origin = media_origin()
-    update = {"img-src": [origin]} if origin and "img-src" in config else None
-    return build_policy(config=config, update=update)
+    return build_policy(config=with_photo_host(config))
 
 
 @receiver(setting_changed)

@@ -47,6 +47,7 @@ def test_public_pages_tell_shared_caches_how_long_to_keep_them(client):
     assert "public" in cache_control
     assert "s-maxage=300" in cache_control
     assert "stale-while-revalidate" in cache_control
+    assert response["X-Accel-Expires"] == "300"  # the same time, for nginx in front
     assert response.has_header("ETag") and response.has_header("Last-Modified")
 
 
@@ -102,6 +103,7 @@ def test_a_scheduled_story_appears_on_time_though_the_home_page_was_cached(clien
     assert "At ten past" not in response.text
     shared = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
     assert 0 < shared <= 120  # no shared cache keeps the page past the publication
+    assert response["X-Accel-Expires"] == str(shared)
     with time_machine.travel(at - timedelta(seconds=5)):
         assert "At ten past" not in fetch(client)[0].text
     with time_machine.travel(at + timedelta(seconds=1)):
@@ -126,6 +128,7 @@ def test_editors_never_read_or_fill_the_cache(editor_client):
     home = editor_client.get("/")
     assert "X-Cache" not in home
     assert "private" in home["Cache-Control"] and "public" not in home["Cache-Control"]
+    assert "X-Accel-Expires" not in home and "X-Accel-Expires" not in preview
     reader, _ = fetch(client, draft.get_absolute_url())
     assert reader.status_code == 404
     reader_home, _ = fetch(client)

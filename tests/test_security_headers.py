@@ -103,11 +103,6 @@ def policy(response) -> dict[str, list[str]]:
 
 PUBLIC = {
     "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
@@ -120,11 +115,41 @@ NOT_A_PAGE = {
     "frame-ancestors": ["'none'"],
 }
 ADMIN = PUBLIC | {
+    "script-src": ["'self'"],
     "style-src": ["'self'", PROSE_EDITOR_STYLE_HASH],
     "img-src": ["'self'", "data:"],
 }
 API_DOCS = PUBLIC | {"img-src": ["'self'", "data:"], "form-action": ["'none'"]}
 MEDIA = "default-src 'none'; sandbox"
+
+
+# CSP Level 3: where a fetch directive is missing, the browser uses the next one in its
+# list, then default-src.
+FALLBACKS = {
+    "script-src-elem": ["script-src"],
+    "script-src-attr": ["script-src"],
+    "style-src-elem": ["style-src"],
+    "style-src-attr": ["style-src"],
+    "worker-src": ["child-src", "script-src"],
+    "frame-src": ["child-src"],
+    "child-src": [],
+    "connect-src": [],
+    "font-src": [],
+    "img-src": [],
+    "manifest-src": [],
+    "media-src": [],
+    "object-src": [],
+    "script-src": [],
+    "style-src": [],
+}
+
+
+def enforced(directives: dict[str, list[str]], fetch_directive: str) -> list[str]:
+    """What a browser allows for ``fetch_directive`` under ``directives``."""
+    for name in [fetch_directive, *FALLBACKS[fetch_directive], "default-src"]:
+        if name in directives:
+            return directives[name]
+    return ["*"]
 
 
 def assert_security_headers(response, *, referrer="strict-origin-when-cross-origin"):
@@ -184,6 +209,28 @@ def test_public_page(secure_client, story, kind):
     response = secure_client.get(public_pages(story)[kind])
     assert_public_page(response)
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_public_policy_allows_only_the_site_itself_for_every_kind_of_resource(secure_client, story):
+    """No directive repeats default-src, yet a browser allows what it allowed when the
+    policy named script-src, style-src, img-src, font-src and connect-src 'self' too."""
+    directives = policy(secure_client.get(story.get_absolute_url()))
+    for fetch_directive in FALLBACKS:
+        expected = ["'none'"] if fetch_directive == "object-src" else ["'self'"]
+        assert enforced(directives, fetch_directive) == expected, fetch_directive
+    repeated = [
+        name
+        for name, values in directives.items()
+        if name in FALLBACKS and values == directives["default-src"]
+    ]
+    assert repeated == []
+
+
+def test_admin_policy_adds_its_sources_to_what_default_src_allows(secure_client):
+    directives = policy(secure_client.get("/admin/login/"))
+    for fetch_directive in ("script-src", "style-src", "img-src"):
+        assert enforced(directives, fetch_directive)[0] == "'self'", fetch_directive
+    assert enforced(directives, "font-src") == enforced(directives, "connect-src") == ["'self'"]
 
 
 @pytest.mark.parametrize(

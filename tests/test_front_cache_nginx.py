@@ -1,0 +1,184 @@
+"""The front cache of deploy/nginx/, run by a real nginx in front of Newsroom.
+
+A reader's second request is answered by nginx from its cache, with every header a
+browser acts on exactly as Newsroom sends it; editors and private answers are never
+kept. Skipped where nginx is not installed (Debian's ``nginx`` package).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from articles import services
+
+from .factories import ArticleFactory, PreviewLinkFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed"),
+]
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
+SECRET = "a-refresh-secret-for-tests"
+# What browsers act on: these must reach readers from nginx's copy as Newsroom sent them.
+KEPT = [
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cache-Control",
+    "ETag",
+    "Last-Modified",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, headers: dict | None = None):
+    """Status, headers and text of a GET, whatever the status."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture
+def front_cache(live_server, tmp_path, settings):
+    """nginx with deploy/nginx/'s front cache on a port of its own, in front of the
+    live server, with Newsroom's page cache on; the address nginx answers at."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    tmp_path.chmod(0o755)  # nginx's workers may run as another user
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        f"""{user}daemon off;
+worker_processes 1;
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi;
+    scgi_temp_path {tmp_path}/scgi;
+    proxy_cache_path {tmp_path}/cache keys_zone=newsroom:1m use_temp_path=off;
+    include {DEPLOY}/front-cache-http.conf;
+    map $http_x_newsroom_refresh $newsroom_refresh {{
+        default 0;
+        "{SECRET}" 1;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_set_header Host $host;
+        location / {{
+            proxy_pass {live_server.url};
+            include {DEPLOY}/front-cache.conf;
+        }}
+    }}
+}}
+"""
+    )
+    nginx = subprocess.Popen(
+        ["nginx", "-c", str(config), "-p", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    address = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert nginx.poll() is None, nginx.stderr.read().decode()
+                time.sleep(0.05)
+        yield address
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+def test_a_readers_second_request_is_answered_by_nginx_with_newsroom_s_headers(
+    front_cache, live_server
+):
+    story = ArticleFactory(headline="Through the front cache")
+    url = story.get_absolute_url()
+
+    first_status, first, _ = get(front_cache + url)
+    status, hit, text = get(front_cache + url)
+    # As nginx asks for it (its Host header), straight from Newsroom.
+    _, direct, _ = get(live_server.url + url, {"Host": "127.0.0.1"})
+
+    assert (first_status, status) == (200, 200)
+    assert (first["X-Front-Cache"], hit["X-Front-Cache"]) == ("MISS", "HIT")
+    assert "Through the front cache" in text
+    for name in KEPT:
+        assert hit[name] == first[name] == direct[name], name
+    assert "s-maxage=300" in hit["Cache-Control"]
+    # Newsroom's own page cache and nginx's keep time are no concern of the reader's.
+    assert direct["X-Cache"] and direct["X-Accel-Expires"] == "300"
+    for name in ("X-Cache", "X-Cache-Generation", "X-Accel-Expires"):
+        assert name not in hit, name
+
+
+def test_editors_are_never_answered_from_the_cache_nor_fill_it(front_cache):
+    story = ArticleFactory(headline="Read by an editor")
+    url = story.get_absolute_url()
+    editor = {"Cookie": "sessionid=an-editors-session"}
+
+    _, first, _ = get(front_cache + url, editor)
+    _, reader, _ = get(front_cache + url)
+    get(front_cache + url)
+    _, again, _ = get(front_cache + url, editor)
+
+    assert first["X-Front-Cache"] == "BYPASS"
+    assert reader["X-Front-Cache"] == "MISS"  # the editor's answer was not kept
+    assert again["X-Front-Cache"] == "BYPASS"
+
+
+def test_a_private_answer_is_never_kept(front_cache):
+    link = PreviewLinkFactory()
+    url = link.get_absolute_url()
+
+    answers = [get(front_cache + url) for _ in range(2)]
+
+    for status, headers, _ in answers:
+        assert status == 200
+        assert "private" in headers["Cache-Control"]
+        assert headers["X-Front-Cache"] == "MISS"
+        assert "X-Accel-Expires" not in headers
+
+
+def test_the_refresh_secret_replaces_the_kept_copy(front_cache):
+    story = ArticleFactory(headline="First headline")
+    url = story.get_absolute_url()
+    get(front_cache + url)
+    story.headline = "Second headline"
+    services.article_save(article=story)  # no NEWSROOM_FRONT_CACHE_URL: nginx not told
+
+    _, kept, old = get(front_cache + url)
+    _, refreshed, _ = get(front_cache + url, {"X-Newsroom-Refresh": SECRET})
+    _, after, new = get(front_cache + url)
+
+    assert kept["X-Front-Cache"] == "HIT" and "First headline" in old
+    assert refreshed["X-Front-Cache"] == "BYPASS"
+    assert after["X-Front-Cache"] == "HIT" and "Second headline" in new
