@@ -31,9 +31,10 @@ class PublicPageCacheMiddleware:
             return page_cache.from_stored(request, found.page)
         response = self.get_response(request)
         if page_cache.is_cacheable_response(response):
-            seconds = page_cache.seconds_to_keep(timezone.now())
+            now = timezone.now()
+            seconds = page_cache.seconds_to_keep(now)
             page_cache.mark_public(
-                response, generation_value=found.generation, shared_seconds=seconds
+                response, generation_value=found.generation, shared_seconds=seconds, now=now
             )
             if seconds > 0:
                 kept = page_cache.stored(response, generation_value=found.generation)

@@ -53,6 +53,9 @@ NEXT_CHANGE_TTL = 60
 NEXT_CHANGE_NOTE_SECONDS = 5
 # Paths whose answers are personal, secret or unbounded in number, in any language.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/search/", "/media/", "/static/")
+# Kept pages' keys. The number changes with ``StoredPage``'s fields: a shared cache
+# outlives a deploy, and no process may read a page kept in another form.
+PAGE_KEY_PREFIX = "newsroom:page:2"
 
 
 def generation() -> str:
@@ -180,17 +183,19 @@ def page_key(request) -> str:
     language = path_language(request.path_info)
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"newsroom:page:{language}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{language}:{digest}"
 
 
 class StoredPage(NamedTuple):
-    """A finished response as kept in the cache, with the generation it was made under."""
+    """A finished response as kept in the cache, with the generation it was made under
+    and when it was kept (seconds since the epoch)."""
 
     generation: str
     status: int
     reason: str
     headers: list[tuple[str, str]]
     content: bytes
+    stored_at: int
 
 
 class LookUp(NamedTuple):
@@ -228,20 +233,24 @@ def seconds_to_keep(now: datetime) -> int:
     return seconds
 
 
-def mark_public(response, *, generation_value: str, shared_seconds: int) -> None:
+def mark_public(response, *, generation_value: str, shared_seconds: int, now: datetime) -> None:
     """Headers for browsers and shared caches (a CDN, nginx) in front."""
+    shared_seconds = max(shared_seconds, 0)
     patch_cache_control(
         response,
         public=True,
         max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
-        s_maxage=max(shared_seconds, 0),
+        s_maxage=shared_seconds,
         stale_while_revalidate=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
     )
     # s-maxage again, for nginx's front cache (deploy/nginx/), which keeps what carries it
     # and reads nothing else to decide: it parses a kept page's headers again on every
     # hit, and searching Cache-Control's words each time was a tenth of its instructions.
+    # As the time it ends ("@" and seconds since the epoch), which stays true when this
+    # page is answered again from Django's cache later: nginx does not read ``Age``.
     # nginx never passes it on; readers and CDNs get Cache-Control as it is.
-    response["X-Accel-Expires"] = str(max(shared_seconds, 0))
+    ends = int(now.timestamp()) + shared_seconds
+    response["X-Accel-Expires"] = f"@{ends}" if shared_seconds else "0"
     # The language of a public page comes from its address alone (``/fr/``), never from
     # the browser's preference, so shared caches need not keep a copy per preference.
     vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
@@ -263,7 +272,14 @@ def stored(response, *, generation_value: str) -> StoredPage:
         response.reason_phrase,
         list(response.items()),
         response.content,
+        int(time.time()),
     )
+
+
+def age(page: StoredPage) -> str:
+    """``Age``: how long ago the page was kept, so that a browser or a CDN counts its
+    ``max-age`` and ``s-maxage`` from then, never past the next scheduled change."""
+    return str(max(int(time.time()) - page.stored_at, 0))
 
 
 def from_stored(request, page: StoredPage) -> HttpResponse:
@@ -271,6 +287,7 @@ def from_stored(request, page: StoredPage) -> HttpResponse:
     response = HttpResponse(page.content, status=page.status, reason=page.reason)
     for name, header in page.headers:
         response[name] = header
+    response["Age"] = age(page)
     response["X-Cache"] = "hit"
     return answer_conditional(request, response)
 
@@ -393,4 +410,5 @@ class CachedPagesFirst:
             response = from_stored(WSGIRequest(environ), page)
             status = f"{response.status_code} {response.reason_phrase}"
             return status, list(response.items()), response.content
-        return f"{page.status} {page.reason}", [*page.headers, ("X-Cache", "hit")], page.content
+        headers = [*page.headers, ("Age", age(page)), ("X-Cache", "hit")]
+        return f"{page.status} {page.reason}", headers, page.content
