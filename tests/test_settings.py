@@ -124,6 +124,7 @@ def test_sqlite_connection_is_kept_open_between_requests(tmp_path):
         "-c",
         keeps,
         **PRODUCTION,
+        DATABASE_URL="",  # SQLite, also when the suite itself runs on PostgreSQL
         NEWSROOM_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
     )
     assert result.returncode == 0, result.stderr
