@@ -1,7 +1,7 @@
 """Public pages. Every list and page starts from ``Article.objects.published()``."""
 
 from django.conf import global_settings, settings
-from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +18,7 @@ from . import metadata
 from .card_query import card_stories
 from .cards import cards_with_authors, story_card_lists, story_cards
 from .context_processors import menu_sections
+from .id_lists import AmongIds
 from .languages import LanguageLink, direction, path_without_language, story_url
 from .list_subjects import author_by_slug, section_by_slug, tag_by_slug
 from .models import (
@@ -230,7 +231,8 @@ class TagView(StoryListView):
         if self.tag.common:
             on_story = TaggedArticle.objects.filter(tag=self.tag, content_object=OuterRef("pk"))
             return queryset.filter(Exists(on_story))
-        return queryset.filter(tags=self.tag)
+        tagged = TaggedArticle.objects.filter(tag=self.tag).values("content_object")
+        return queryset.filter(AmongIds(F("pk"), tagged))
 
     def get_heading(self):
         return self.tag.name
@@ -253,7 +255,8 @@ class AuthorView(StoryListView):
         if self.author.common:
             on_story = Byline.objects.filter(author=self.author, article=OuterRef("pk"))
             return queryset.filter(Exists(on_story))
-        return queryset.filter(bylines__author=self.author)
+        written = Byline.objects.filter(author=self.author).values("article")
+        return queryset.filter(AmongIds(F("pk"), written))
 
     def get_heading(self):
         return self.author.name

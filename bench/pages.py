@@ -29,7 +29,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
-from articles.models import Article, Section, Tag
+from articles.models import Article, Author, Section, Tag
 from articles.sitemaps import PAGE_SIZE as SITEMAP_PAGE_SIZE
 
 WARM_UP = 3
@@ -40,8 +40,11 @@ def targets() -> dict[str, tuple[str, str]]:
     """The pages to time, as key: (label, address), chosen from what the database holds."""
     published = Article.objects.published()
     section = Section.objects.annotate(stories=Count("articles")).order_by("-stories", "pk").first()
-    tag = Tag.objects.annotate(stories=Count("tagged_articles")).order_by("-stories", "pk").first()
-    if section is None or tag is None:
+    tags = Tag.objects.annotate(stories=Count("tagged_articles")).filter(stories__gt=0)
+    tag = tags.order_by("-stories", "pk").first()
+    rare_tag = tags.order_by("stories", "pk").first()
+    author = Author.objects.annotate(stories=Count("bylines")).order_by("-stories", "pk").first()
+    if section is None or tag is None or author is None:
         sys.exit("No stories here: run bench/generate.py on this database first.")
     in_section = published.filter(section__in=[section, *section.children.all()]).count()
     deep_page = min(500, max(1, math.ceil(in_section / settings.NEWSROOM_PAGE_SIZE)))
@@ -52,6 +55,8 @@ def targets() -> dict[str, tuple[str, str]]:
         "home": ("home", "/"),
         "section": ("section", section.get_absolute_url()),
         "tag": ("tag", tag.get_absolute_url()),
+        "rare_tag": (f"rare tag ({rare_tag.stories:,} stories)", rare_tag.get_absolute_url()),
+        "author": ("author", author.get_absolute_url()),
         "deep": (f"section page {deep_page}", f"{section.get_absolute_url()}?page={deep_page}"),
         "story": ("story", story.get_absolute_url()),
         "search": (f"search ({SEARCH_WORD})", f"/search/?q={SEARCH_WORD}"),

@@ -275,6 +275,53 @@ def test_tags_and_authors_on_many_stories_list_the_same_stories(
     assert count_queries(client, url, page=2) == LIST_QUERIES[page]
 
 
+@pytest.mark.parametrize("page", ["tag", "author"])
+def test_a_rare_tag_s_or_author_s_list_shows_only_public_stories_newest_first(
+    client, section, author, page, monkeypatch
+):
+    """Read from the tag's (or author's) links, in the order of the whole list."""
+    monkeypatch.setattr("articles.views.StoryListView.paginate_by", 2)
+    now = timezone.now()
+
+    def story(headline, hours_ago, **kwargs):
+        return ArticleFactory(
+            headline=headline,
+            section=section,
+            authors=[author],
+            tags=["Oil"],
+            published_at=now - timedelta(hours=hours_ago),
+            **kwargs,
+        )
+
+    story("Oldest", 50)
+    # Published long ago, its embargo lifted an hour ago: its place is its publication's.
+    story("Embargo lifted", 40, embargo_until=now - timedelta(hours=1))
+    story("Middle", 30, language="fr")
+    story("Newest", 2)
+    story("Draft", 1, draft=True)
+    story("In review", 1, in_review=True)
+    story("Scheduled", -5)
+    story("Embargoed", 3, embargoed=True)
+    ArticleFactory(headline="Not this tag or author", section=section)
+    url = list_urls(section, author)[page]
+
+    def headlines(**params):
+        return [card.headline for card in client.get(url, params).context["articles"]]
+
+    assert [headlines(page=n) for n in (1, 2)] == [
+        ["Newest", "Middle"],
+        ["Embargo lifted", "Oldest"],
+    ]
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert headlines(language="fr") == ["Middle"]
+    monkeypatch.setattr("articles.list_subjects.COMMON_LINKS", 3)  # now walked, as common
+    assert [headlines(page=n) for n in (1, 2)] == [
+        ["Newest", "Middle"],
+        ["Embargo lifted", "Oldest"],
+    ]
+    assert client.get(url, {"page": 3}).status_code == 404
+
+
 @pytest.mark.parametrize("page", ["home", "latest", "section", "tag", "author"])
 def test_list_pages_with_photos_run_a_fixed_number_of_queries(
     client, section, author, page, monkeypatch
