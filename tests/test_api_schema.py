@@ -64,15 +64,24 @@ def refused_by_design(case) -> bool:
     """Schema-valid requests the API refuses (422) on purpose.
 
     A cursor is opaque: any string fits the schema, but only one the API signed is
-    accepted. A time range whose start is not before its end is refused with the reason.
+    accepted; an empty one (``?cursor=``) asks for the first page. A time range whose
+    start is not before its end is refused with the reason.
     """
     if case.method != "GET":
         return False
     query = case.query or {}
-    if query.get("cursor"):
+    if last(query.get("cursor")):
         return True
-    after, before = aware(query.get("published_after")), aware(query.get("published_before"))
+    after, before = (
+        aware(last(query.get("published_after"))),
+        aware(last(query.get("published_before"))),
+    )
     return bool(after and before and after >= before)
+
+
+def last(value):
+    """A query parameter as the API reads it: the last of repeated values."""
+    return value[-1] if isinstance(value, list) and value else value
 
 
 def aware(text) -> datetime | None:
