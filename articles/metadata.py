@@ -207,7 +207,8 @@ def story_page(
     The story's address is the one under its own language (``/fr/...`` for a French
     story); ``translations`` are its published translations.
     """
-    description = summary(article.dek or plain_text(article.body)) or article.headline
+    text = plain_text(article.body)
+    description = summary(article.dek or text) or article.headline
     properties = []
     if article.published_at:
         modified = article.revised_at or article.published_at
@@ -232,7 +233,7 @@ def story_page(
         image=shared_image(request, article.lead_photo),
         properties=properties,
         structured=[
-            structured_data.news_article(article, parts, request),
+            structured_data.news_article(article, parts, request, word_count=len(text.split())),
             breadcrumbs(request, trail),
         ],
         alternates=story_alternates(request, article, translations),

@@ -17,6 +17,7 @@ from articles.sanitize import (
     EDITOR_ATTRIBUTES_NOT_KEPT,
     EDITOR_EXTENSIONS,
     LINK_REL,
+    plain_text,
     sanitize_html,
 )
 
@@ -306,3 +307,16 @@ def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
     assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
         "<p>One</p>\n\n\n<p>a b</p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>One <strong>two</strong></p><p>three&nbsp;four</p>", "One two three four"),
+        ('<p><a href="/x/" title="a > b">link</a>ed &lt;b&gt; &amp;</p>', "linked <b> &"),
+        ("<p>Line<br>break<br/>again</p>", "Line break again"),
+        ("<p>Before<!-- a <p> comment --></p><p>after</p>", "Before after"),
+    ],
+)
+def test_plain_text_keeps_the_words_of_a_body(html, expected):
+    assert plain_text(html) == expected
