@@ -6,10 +6,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.images import get_image_dimensions
 from django.http import HttpRequest
-from django.templatetags.static import static
 from django.utils.translation import get_language
 
-from .addresses import address
+from .addresses import address, static_address
 from .languages import story_url
 from .models import Article, Image, Rendition
 from .story_parts import StoryParts
@@ -49,7 +48,7 @@ def organization(request: HttpRequest) -> dict:
         "name": settings.NEWSROOM_NAME,
         "url": request.build_absolute_uri(address("articles:home")),
         "logo": image_object(
-            request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
+            request.build_absolute_uri(static_address(settings.NEWSROOM_LOGO)),
             *static_image_size(settings.NEWSROOM_LOGO),
         ),
     }
