@@ -178,12 +178,15 @@ def story_alternates(
     x-default is the version in the site's language, else the original.
     """
     versions = sorted([article, *translations], key=lambda story: story.language)
-    links = [(story.language, request.build_absolute_uri(story_url(story))) for story in versions]
+    links = [(story, request.build_absolute_uri(story_url(story))) for story in versions]
     default = next(
         (story for story in versions if story.language == settings.LANGUAGE_CODE),
         next((story for story in versions if story.translation_of_id is None), article),
     )
-    return [*links, ("x-default", request.build_absolute_uri(story_url(default)))]
+    return [
+        *((story.language, url) for story, url in links),
+        ("x-default", next(url for story, url in links if story is default)),
+    ]
 
 
 def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:

@@ -62,12 +62,13 @@ def news_article(
     ``word_count`` is that of the body's ``plain_text``, which the page works out once.
     """
     absolute = request.build_absolute_uri
+    url = absolute(story_url(article))
     data = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
         "headline": article.headline,
-        "url": absolute(story_url(article)),
-        "mainEntityOfPage": absolute(story_url(article)),
+        "url": url,
+        "mainEntityOfPage": url,
         "inLanguage": article.language,
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in parts.tags],
