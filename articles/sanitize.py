@@ -9,6 +9,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
+from django.utils.html import strip_tags
 
 HEADING_LEVELS = (2, 3, 4)
 
@@ -262,6 +263,21 @@ class _TextExtractor(HTMLParser):
 # A start or end tag as nh3 writes it: every attribute value quoted (a ">" may stand in
 # one), every "<" of the text escaped.
 _TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+# An entity cut short at the end of a piece of HTML.
+_CUT_ENTITY = re.compile(r"&[^;]*\Z")
+
+
+def without_tags(html: str) -> str:
+    """``django.utils.html.strip_tags(html)``, quicker for HTML as nh3 writes it, even cut
+    short: the tags removed, the entities kept. Whatever it could read otherwise (a
+    comment, a tag or an entity cut short) goes to ``strip_tags``."""
+    if "<!" not in html and "<?" not in html:
+        text = _TAG.sub("", html)
+        if "<" not in text and not _CUT_ENTITY.search(text):
+            return text
+    return strip_tags(html)
 
 
 def _tag_gap(match: re.Match) -> str:

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django_prose_editor.config import allowlist_from_extensions
 
 from articles import services
@@ -19,6 +20,7 @@ from articles.sanitize import (
     LINK_REL,
     plain_text,
     sanitize_html,
+    without_tags,
 )
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -320,3 +322,16 @@ def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
 )
 def test_plain_text_keeps_the_words_of_a_body(html, expected):
     assert plain_text(html) == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="/x/" title="a > b">Algiers</a> &amp; <em>Oran</em></p><p>agree</p>',
+        '<p>Cut in a tag <a href="/x/" title="a',
+        "<p>Cut in an entity &am",
+        "<p>A comment<!-- <p> --></p>",
+    ],
+)
+def test_without_tags_removes_tags_as_django_strip_tags_does(html):
+    assert without_tags(html) == strip_tags(html)
