@@ -15,7 +15,6 @@ from django.urls import Resolver404, resolve
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from .models import Article, Image, Section
 from .sanitize import plain_text
 from .story_parts import StoryParts
 from .templatetags.json_ld import json_ld
+from .words import first_words
 
 DESCRIPTION_WORDS = 40
 
@@ -85,7 +85,7 @@ class SharedImage:
 
 
 def summary(text: str) -> str:
-    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
+    return first_words(text, DESCRIPTION_WORDS)
 
 
 def direction(language: str) -> str:
