@@ -14,13 +14,13 @@ from datetime import tzinfo
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
 from . import addresses
 from .date_labels import date_label
 from .models import Article, Image
 from .plain_queries import byline_rows
+from .words import first_words
 
 DEK_WORDS = 40
 # A longer credit ("Reporting by ... and agencies in ...") is left to the story page.
@@ -112,7 +112,7 @@ class CardSettings:
                 slug=article.slug,
             ),
             headline=article.headline,
-            dek=Truncator(article.dek).words(DEK_WORDS, truncate=" …") if article.dek else "",
+            dek=first_words(article.dek, DEK_WORDS, truncate=" …") if article.dek else "",
             section_name=section.name,
             section_url=self.address("articles:section", slug=section.slug),
             language_attributes=language_attributes(article, self.language),

@@ -15,7 +15,6 @@ from django.urls import Resolver404, resolve
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, to_locale
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from .models import Article, Image, Section
 from .sanitize import plain_text
 from .story_parts import StoryParts
 from .templatetags.json_ld import json_ld
+from .words import first_words
 
 DESCRIPTION_WORDS = 40
 
@@ -85,7 +85,7 @@ class SharedImage:
 
 
 def summary(text: str) -> str:
-    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
+    return first_words(text, DESCRIPTION_WORDS)
 
 
 def direction(language: str) -> str:
@@ -178,12 +178,15 @@ def story_alternates(
     x-default is the version in the site's language, else the original.
     """
     versions = sorted([article, *translations], key=lambda story: story.language)
-    links = [(story.language, request.build_absolute_uri(story_url(story))) for story in versions]
+    links = [(story, request.build_absolute_uri(story_url(story))) for story in versions]
     default = next(
         (story for story in versions if story.language == settings.LANGUAGE_CODE),
         next((story for story in versions if story.translation_of_id is None), article),
     )
-    return [*links, ("x-default", request.build_absolute_uri(story_url(default)))]
+    return [
+        *((story.language, url) for story, url in links),
+        ("x-default", next(url for story, url in links if story is default)),
+    ]
 
 
 def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
@@ -207,7 +210,8 @@ def story_page(
     The story's address is the one under its own language (``/fr/...`` for a French
     story); ``translations`` are its published translations.
     """
-    description = summary(article.dek or plain_text(article.body)) or article.headline
+    text = plain_text(article.body)
+    description = summary(article.dek or text) or article.headline
     properties = []
     if article.published_at:
         modified = article.revised_at or article.published_at
@@ -232,7 +236,7 @@ def story_page(
         image=shared_image(request, article.lead_photo),
         properties=properties,
         structured=[
-            structured_data.news_article(article, parts, request),
+            structured_data.news_article(article, parts, request, word_count=len(text.split())),
             breadcrumbs(request, trail),
         ],
         alternates=story_alternates(request, article, translations),

@@ -5,10 +5,11 @@ allow-list it must match; ``tests/test_sanitize.py`` fails if the two drift apar
 """
 
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
+from django.utils.html import strip_tags
 
 HEADING_LEVELS = (2, 3, 4)
 
@@ -259,9 +260,42 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
+# A start or end tag as nh3 writes it: every attribute value quoted (a ">" may stand in
+# one), every "<" of the text escaped.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+# An entity cut short at the end of a piece of HTML.
+_CUT_ENTITY = re.compile(r"&[^;]*\Z")
+
+
+def without_tags(html: str) -> str:
+    """``django.utils.html.strip_tags(html)``, quicker for HTML as nh3 writes it, even cut
+    short: the tags removed, the entities kept. Whatever it could read otherwise (a
+    comment, a tag or an entity cut short) goes to ``strip_tags``."""
+    if "<!" not in html and "<?" not in html:
+        text = _TAG.sub("", html)
+        if "<" not in text and not _CUT_ENTITY.search(text):
+            return text
+    return strip_tags(html)
+
+
+def _tag_gap(match: re.Match) -> str:
+    return "" if match[2].lower() in _INLINE_TAGS else " "
+
+
 def plain_text(html: str) -> str:
-    """The words of a sanitized body on one line, for summaries and word counts."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return " ".join("".join(extractor.parts).split())
+    """The words of a sanitized body on one line, for summaries and word counts.
+
+    What the HTML parser gives, about three times as fast: each tag becomes a space (or
+    nothing, inside a line) and the entities are decoded. Comments, doctypes and
+    processing instructions, which nh3 never writes, still go through the parser.
+    """
+    if "<!" in html or "<?" in html:
+        extractor = _TextExtractor()
+        extractor.feed(html)
+        extractor.close()
+        text = "".join(extractor.parts)
+    else:
+        text = unescape(_TAG.sub(_tag_gap, html))
+    return " ".join(text.split())

@@ -25,12 +25,14 @@ from .story_parts import (
     tags_from_json,
 )
 
-# Stand for the slug, the story's section, its tags (the first's, the second's, ...) and
-# how many of each tag's stories are ranked, while the queries are compiled.
+# Stand for the slug, the story's section, its tags (the first's, the second's, ...; on
+# PostgreSQL all of them as one array) and how many of each tag's stories are ranked,
+# while the queries are compiled.
 MARKER_SLUG = "-story-slug-"
 MARKER_SECTION = -7_000_002
 MARKER_PER_TAG = -7_000_003
 MARKER_TAG = -7_100_000
+MARKER_TAGS = (MARKER_TAG,)
 
 # For "related stories", how many of the newest stories carrying each of the story's tags
 # are ranked: the cost is bounded by the story's tags, not by how common they are.
@@ -186,6 +188,40 @@ def public_story(slug: str, *, using: str = "default") -> Article | None:
     return article
 
 
+def _one_array(alias: str) -> bool:
+    """Whether the story's tags go to the database as one array parameter (PostgreSQL).
+
+    The related query's text and parameters are then the same whatever the number of
+    tags, and short enough (under 4,096 characters and 50 parameters) for psycopg to
+    convert them once per process rather than on every run.
+    """
+    return connections[alias].vendor == "postgresql"
+
+
+def _newest(alias: str, tag_count: int) -> tuple[str, list]:
+    """SQL for the ids of each tag's ``RELATED_PER_TAG`` newest public stories (the
+    story itself left out), and its parameters (markers)."""
+    quote = connections[alias].ops.quote_name
+    links = quote(TaggedArticle._meta.db_table)
+    marker_now = connections[alias].ops.adapt_datetimefield_value(MARKER_NOW)
+    newest = (
+        f"SELECT content_object_id FROM {links} WHERE tag_id = {{tag}} AND live_from <= %s"
+        " AND content_object_id <> %s ORDER BY live_from DESC, content_object_id DESC LIMIT %s"
+    )
+    if _one_array(alias):
+        sql = (
+            "SELECT DISTINCT newest.content_object_id FROM unnest(%s::bigint[]) story_tag(id)"
+            f" CROSS JOIN LATERAL ({newest.format(tag='story_tag.id')}) newest"
+        )
+        return sql, [MARKER_TAGS, marker_now, MARKER_ID, MARKER_PER_TAG]
+    sql = " UNION ".join(
+        f"SELECT content_object_id FROM ({newest.format(tag='%s')}) newest_{n}"
+        for n in range(tag_count)
+    )
+    tags = [MARKER_TAG - n for n in range(tag_count)]
+    return sql, [value for tag in tags for value in (tag, marker_now, MARKER_ID, MARKER_PER_TAG)]
+
+
 def _ranked(alias: str, tag_count: int, limit: int) -> tuple[str, list]:
     """SQL for the ids of the ``limit`` stories sharing most of the story's ``tag_count``
     tags, and its parameters (markers).
@@ -196,53 +232,48 @@ def _ranked(alias: str, tag_count: int, limit: int) -> tuple[str, list]:
     candidates sharing at least as many tags as the ``limit``-th most can be among the
     first ``limit``, so only their publication times are looked up to order them.
     """
-    quote = connections[alias].ops.quote_name
-    links = quote(TaggedArticle._meta.db_table)
-    stories = quote(Article._meta.db_table)
-    marker_now = connections[alias].ops.adapt_datetimefield_value(MARKER_NOW)
-    tags = [MARKER_TAG - n for n in range(tag_count)]
-    newest = " UNION ".join(
-        f"SELECT content_object_id FROM (SELECT content_object_id FROM {links}"
-        " WHERE tag_id = %s AND live_from <= %s AND content_object_id <> %s"
-        f" ORDER BY live_from DESC, content_object_id DESC LIMIT %s) newest_{n}"
-        for n in range(tag_count)
-    )
+    stories = connections[alias].ops.quote_name(Article._meta.db_table)
+    newest, params = _newest(alias, tag_count)
+    shared, shared_params = _shared(alias, "candidate.content_object_id", tag_count)
     # Each candidate's shared tags and publication time are read from indexes, one
     # candidate at a time: never by reading every link of a common tag, nor every story.
     published = f"SELECT story.published_at FROM {stories} story WHERE story.id = counted.story_id"
     sql = (
         f"WITH candidate AS ({newest}), counted AS (SELECT content_object_id AS story_id,"
-        f" ({_shared(alias, 'candidate.content_object_id', tag_count)}) AS shared"
-        " FROM candidate)"
+        f" ({shared}) AS shared FROM candidate)"
         " SELECT counted.story_id FROM counted WHERE counted.shared >= COALESCE("
         f"(SELECT shared FROM counted ORDER BY shared DESC LIMIT 1 OFFSET {limit - 1}), 0)"
         f" ORDER BY counted.shared DESC, ({published}) DESC, counted.story_id DESC"
         f" LIMIT {limit}"
     )
-    params = [
-        value for tag in tags for value in (tag, marker_now, MARKER_ID, MARKER_PER_TAG)
-    ] + tags
-    return sql, params
+    return sql, params + shared_params
 
 
-def _shared(alias: str, story_id: str, tag_count: int) -> str:
-    """SQL counting the story's links to any of ``tag_count`` tags (parameters: their ids).
+def _shared(alias: str, story_id: str, tag_count: int) -> tuple[str, list]:
+    """SQL counting the story's links to any of ``tag_count`` tags, and its parameters
+    (markers for the tags).
 
     The unary plus keeps the tag out of the index search: the story's few links are
     found with one search on the story and checked in turn, where ``IN`` made SQLite
     search the (story, tag) index once for every tag, for every candidate.
     """
     quote = connections[alias].ops.quote_name
-    return (
+    if _one_array(alias):
+        tags, params = "= ANY(%s::bigint[])", [MARKER_TAGS]
+    else:
+        tags = f"IN ({', '.join(['%s'] * tag_count)})"
+        params = [MARKER_TAG - n for n in range(tag_count)]
+    sql = (
         f"SELECT COUNT(*) FROM {quote(TaggedArticle._meta.db_table)} link"
-        f" WHERE link.content_object_id = {story_id}"
-        f" AND +link.tag_id IN ({', '.join(['%s'] * tag_count)})"
+        f" WHERE link.content_object_id = {story_id} AND +link.tag_id {tags}"
     )
+    return sql, params
 
 
 @prepared
 def related_query(alias: str, tag_count: int, limit: int):
-    """``related_stories``' query for a story with ``tag_count`` tags."""
+    """``related_stories``' query for a story with ``tag_count`` tags (on PostgreSQL, 1
+    for any number: the tags are one array)."""
     stories = Article.objects.using(alias).published(at=MARKER_NOW).exclude(pk=MARKER_ID)
     newest = (
         stories.filter(section_id=MARKER_SECTION).order_by("-published_at", "-pk").values("pk")
@@ -256,10 +287,7 @@ def related_query(alias: str, tag_count: int, limit: int):
         ranked, ranked_params = _ranked(alias, tag_count, limit)
         wanted += f" UNION SELECT * FROM ({ranked}) ranked"
         params = (*params, *ranked_params)
-        tags = [MARKER_TAG - n for n in range(tag_count)]
-        shared = RawSQL(
-            _shared(alias, _story_id(alias), tag_count), tags, output_field=IntegerField()
-        )
+        shared = RawSQL(*_shared(alias, _story_id(alias), tag_count), output_field=IntegerField())
     return (
         stories.filter(pk__in=RawSQL(wanted, params))
         .annotate(author_rows=_authors_json(alias), shared_tags=shared)
@@ -287,12 +315,17 @@ def related_stories(article: Article, tag_ids: list[int], *, limit: int = 5) -> 
     """
     using = article._state.db or "default"
     tag_ids = list(tag_ids)
-    query = related_query(using, len(tag_ids), limit)
+    one_array = _one_array(using)
+    # With the tags as one array, one statement serves any number of tags but none.
+    query = related_query(using, min(len(tag_ids), 1) if one_array else len(tag_ids), limit)
     values = _now_values(query, using)
     markers = {MARKER_ID: article.pk, MARKER_SECTION: article.section_id}
     if tag_ids:
         markers[MARKER_PER_TAG] = RELATED_PER_TAG
-        markers.update((MARKER_TAG - n, tag_id) for n, tag_id in enumerate(tag_ids))
+        if one_array:
+            markers[MARKER_TAGS] = tag_ids
+        else:
+            markers.update((MARKER_TAG - n, tag_id) for n, tag_id in enumerate(tag_ids))
     for marker, value in markers.items():
         values.update(dict.fromkeys(query.places(marker), value))
     related = []

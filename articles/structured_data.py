@@ -6,13 +6,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.images import get_image_dimensions
 from django.http import HttpRequest
-from django.templatetags.static import static
 from django.utils.translation import get_language
 
-from .addresses import address
+from .addresses import address, static_address
 from .languages import story_url
 from .models import Article, Image, Rendition
-from .sanitize import plain_text
 from .story_parts import StoryParts
 
 CONTEXT = "https://schema.org"
@@ -50,21 +48,27 @@ def organization(request: HttpRequest) -> dict:
         "name": settings.NEWSROOM_NAME,
         "url": request.build_absolute_uri(address("articles:home")),
         "logo": image_object(
-            request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
+            request.build_absolute_uri(static_address(settings.NEWSROOM_LOGO)),
             *static_image_size(settings.NEWSROOM_LOGO),
         ),
     }
 
 
-def news_article(article: Article, parts: StoryParts, request: HttpRequest) -> dict:
-    """A ``NewsArticle`` with authors, credit, section, keywords, photo and corrections."""
+def news_article(
+    article: Article, parts: StoryParts, request: HttpRequest, *, word_count: int
+) -> dict:
+    """A ``NewsArticle`` with authors, credit, section, keywords, photo and corrections.
+
+    ``word_count`` is that of the body's ``plain_text``, which the page works out once.
+    """
     absolute = request.build_absolute_uri
+    url = absolute(story_url(article))
     data = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
         "headline": article.headline,
-        "url": absolute(story_url(article)),
-        "mainEntityOfPage": absolute(story_url(article)),
+        "url": url,
+        "mainEntityOfPage": url,
         "inLanguage": article.language,
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in parts.tags],
@@ -74,7 +78,7 @@ def news_article(article: Article, parts: StoryParts, request: HttpRequest) -> d
         ],
         "publisher": organization(request),
         "isAccessibleForFree": True,
-        "wordCount": len(plain_text(article.body).split()),
+        "wordCount": word_count,
     }
     if article.dek:
         data["description"] = article.dek

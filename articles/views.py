@@ -32,6 +32,7 @@ from .models import (
 )
 from .pagination import StoryPaginator
 from .periods import years_with_stories
+from .story_markup import story_header, story_tags
 from .story_parts import StoryParts, read_bylines, read_tags, shown_time
 from .story_rows import public_story, related_stories
 
@@ -332,6 +333,8 @@ def render_story(request, article, *, preview=False, share_link=None):
     menu = (
         {"nav_sections": menu_sections(article.page_menu)} if hasattr(article, "page_menu") else {}
     )
+    # Worked out once: the page prints the story's language five times.
+    text_language = format_html(' lang="{}" dir="{}"', article.language, article.direction)
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
@@ -340,13 +343,16 @@ def render_story(request, article, *, preview=False, share_link=None):
             "article": article,
             "object": article,
             "parts": parts,
-            # Worked out once: the template prints the story's language five times.
-            "text_language": format_html(
-                ' lang="{}" dir="{}"', article.language, article.direction
+            "text_language": text_language,
+            "story_header": story_header(
+                article,
+                parts.authors,
+                text_language=text_language,
+                show_dek=bool(article.dek) and not article.dek_repeats_lead,
+                published=shown_time(article.published_at),
+                revised=shown_time(article.revised_at),
             ),
-            "show_dek": bool(article.dek) and not article.dek_repeats_lead,
-            "published": shown_time(article.published_at),
-            "revised": shown_time(article.revised_at),
+            "story_tags": story_tags(tags),
             "preview": preview,
             "share_link": share_link,
             "page_meta": metadata.story_page(request, article, parts, translations),

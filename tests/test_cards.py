@@ -159,3 +159,17 @@ def test_cards_read_by_id_ask_again_whether_each_story_is_public(story, section)
     cards = cards_by_id([story.pk, unpublished.pk])
 
     assert [card.headline for card in cards] == ["Gas & oil talks"]
+
+
+@pytest.mark.parametrize(
+    ("dek", "shown"),
+    [
+        ("Gas  talks\nresume  today.", "Gas talks resume today."),
+        (" ".join(f"w{n}" for n in range(40)), " ".join(f"w{n}" for n in range(40))),
+        (" ".join(f"w{n}" for n in range(41)), " ".join(f"w{n}" for n in range(40)) + " …"),
+    ],
+)
+def test_a_card_shows_the_standfirst_s_first_forty_words(client, section, dek, shown):
+    ArticleFactory(headline="Standfirst story", dek=dek, section=section)
+    card = card_of(client.get(section.get_absolute_url()).text, "Standfirst story")
+    assert f'<p class="card-dek">{shown}</p>' in card

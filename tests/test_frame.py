@@ -100,3 +100,12 @@ def test_lists_link_their_own_feeds_before_the_site_feeds(client):
         "application/atom+xml",
         "application/feed+json",
     ]
+
+
+def test_style_sheet_icon_and_logo_follow_a_change_of_static_address(client, settings):
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in client.get("/").text
+    settings.STATIC_URL = "/assets/"
+    html = client.get("/").text
+    assert '<link rel="stylesheet" href="/assets/css/site.css">' in html
+    assert '<link rel="icon" href="/assets/img/favicon.svg" type="image/svg+xml">' in html
+    assert '"url": "http://testserver/assets/img/logo.png"' in html

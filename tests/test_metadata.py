@@ -208,6 +208,18 @@ def test_story_without_standfirst_is_described_by_its_opening_words(client, froz
     assert description.endswith("word37…")
 
 
+def test_story_description_and_word_count_read_the_text_not_the_markup(client, frozen):
+    body = (
+        '<h2>Gas&nbsp;deal</h2><p>Talks <a href="/tag/gas/" title="oil > gas">in <em>Algiers</em>'
+        "</a> went well &amp; ended.<br>Next week:</p><ul><li>Oran</li><li>Annaba</li></ul>"
+    )
+    article = ArticleFactory(dek="", body=body)
+    tags = head(client, article.get_absolute_url())
+    expected = "Gas deal Talks in Algiers went well & ended. Next week: Oran Annaba"
+    assert tags.name("description") == expected
+    assert tags.structured("NewsArticle")["wordCount"] == 13
+
+
 def test_story_with_a_lead_photo_shares_its_largest_jpeg(client, story):
     photo = ImageFactory(
         file=picture_upload(size=(700, 350)), alt_text='Ministers at a "round" table & <flags>'

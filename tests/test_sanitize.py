@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django_prose_editor.config import allowlist_from_extensions
 
 from articles import services
@@ -17,7 +18,9 @@ from articles.sanitize import (
     EDITOR_ATTRIBUTES_NOT_KEPT,
     EDITOR_EXTENSIONS,
     LINK_REL,
+    plain_text,
     sanitize_html,
+    without_tags,
 )
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -306,3 +309,29 @@ def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
     assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
         "<p>One</p>\n\n\n<p>a b</p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>One <strong>two</strong></p><p>three&nbsp;four</p>", "One two three four"),
+        ('<p><a href="/x/" title="a > b">link</a>ed &lt;b&gt; &amp;</p>', "linked <b> &"),
+        ("<p>Line<br>break<br/>again</p>", "Line break again"),
+        ("<p>Before<!-- a <p> comment --></p><p>after</p>", "Before after"),
+    ],
+)
+def test_plain_text_keeps_the_words_of_a_body(html, expected):
+    assert plain_text(html) == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="/x/" title="a > b">Algiers</a> &amp; <em>Oran</em></p><p>agree</p>',
+        '<p>Cut in a tag <a href="/x/" title="a',
+        "<p>Cut in an entity &am",
+        "<p>A comment<!-- <p> --></p>",
+    ],
+)
+def test_without_tags_removes_tags_as_django_strip_tags_does(html):
+    assert without_tags(html) == strip_tags(html)

@@ -175,7 +175,12 @@ def test_story_page_does_not_repeat_a_standfirst_that_is_the_lead(client):
     lead = "The minister arrived on Monday."
     repeated = ArticleFactory(dek=lead, body=f"<p>{lead} More text.</p>")
     distinct = ArticleFactory(dek="A summary.", body=f"<p>{lead}</p>")
+    linked = ArticleFactory(
+        dek="Algiers & Oran agree.",
+        body='<p><a href="/section/x/" title="a > b">Algiers</a> &amp; <em>Oran</em> agree.</p>',
+    )
     assert 'class="story-dek"' not in client.get(repeated.get_absolute_url()).text
+    assert 'class="story-dek"' not in client.get(linked.get_absolute_url()).text
     assert (
         '<p class="story-dek" lang="en" dir="ltr">A summary.</p>'
         in client.get(distinct.get_absolute_url()).text

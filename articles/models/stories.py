@@ -16,7 +16,6 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -24,7 +23,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from ..addresses import address
-from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
+from ..sanitize import EDITOR_EXTENSIONS, sanitize_html, without_tags
 
 
 class Section(models.Model):
@@ -546,7 +545,7 @@ class Article(models.Model):
     @property
     def dek_repeats_lead(self) -> bool:
         """True when the standfirst is the body's first sentence, as on imported stories."""
-        lead = strip_tags(self.body[: len(self.dek) * 2 + 200])
+        lead = without_tags(self.body[: len(self.dek) * 2 + 200])
         return bool(self.dek) and html.unescape(lead).lstrip().startswith(self.dek)
 
     @property
