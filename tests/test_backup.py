@@ -164,6 +164,18 @@ def test_a_restored_archive_gives_back_every_row_and_file_exactly(archive, clien
     assert AuditEvent.objects.count() == events  # restoring rights is not changing them
 
 
+def test_a_large_restore_refreshes_postgresql_s_statistics(archive, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr("articles.planner_statistics.ANALYZE_AFTER_STORIES", 3)
+    empty_the_database()
+
+    code, out, _error = run("restore_archive", archive)
+
+    assert code == 0
+    assert ("Database statistics refreshed" in out) is (connection.vendor == "postgresql")
+
+
 def test_large_tables_are_split_into_many_files_and_come_back_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(backup, "ROWS_PER_FILE", 2)
     fill_newsroom()

@@ -435,3 +435,40 @@ def test_debug_mode_does_not_keep_every_query_of_a_long_import(tmp_path, setting
     assert code == 0, err
     assert "4 created" in out
     assert connection.queries == []
+
+
+def section_row_estimate() -> float:
+    """What PostgreSQL's planner believes of the sections table: -1 before any ANALYZE."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles_section'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_large_import_refreshes_postgresql_s_statistics(tmp_path, monkeypatch, dry_run):
+    from django.db import connection
+
+    monkeypatch.setattr("articles.planner_statistics.ANALYZE_AFTER_STORIES", 2)
+    for number in range(2):
+        write(tmp_path, f"{number}.txt", HEADERED.replace("oran-games", f"story-{number}"))
+    before = section_row_estimate() if connection.vendor == "postgresql" else None
+
+    code, out, _ = run(tmp_path, *(["--dry-run"] if dry_run else []))
+
+    assert code == 0
+    analysed = connection.vendor == "postgresql" and not dry_run
+    assert ("Database statistics refreshed" in out) is analysed
+    if analysed:
+        assert section_row_estimate() == Section.objects.count()
+    elif connection.vendor == "postgresql":
+        assert section_row_estimate() == before
+
+
+def test_a_small_import_leaves_the_statistics_to_autovacuum(tmp_path):
+    write(tmp_path, "one.txt", HEADERED)
+
+    code, out, _ = run(tmp_path)
+
+    assert code == 0 and "Database statistics" not in out

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import dateparse
 
 from articles.models import Article, Section
+from articles.planner_statistics import refresh_after_bulk_load
 from articles.seeding import (
     ImportStopped,
     Outcome,
@@ -158,6 +159,9 @@ class Command(BaseCommand):
             self.stdout.write("")
 
         self.report(counts, failures, total, dry_run=seed_options.dry_run)
+        created = 0 if seed_options.dry_run else counts[Outcome.CREATED]
+        if refresh_after_bulk_load(created) and verbosity >= 1:
+            self.stdout.write("Database statistics refreshed for the new stories.")
         if failures:
             raise CommandError(
                 f"{len(failures)} of {total} files could not be imported.", returncode=1

@@ -17,6 +17,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
 from articles.backup import ArchiveError, describe, restore_archive
+from articles.planner_statistics import refresh_after_bulk_load
 
 
 class Command(BaseCommand):
@@ -36,3 +37,5 @@ class Command(BaseCommand):
             ) from exc
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Restored {describe(summary)} from {path}."))
+        if refresh_after_bulk_load(summary.rows.get("articles.article", 0)) and verbosity >= 1:
+            self.stdout.write("Database statistics refreshed for the restored stories.")
