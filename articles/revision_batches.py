@@ -27,7 +27,7 @@ from reversion.revisions import (
 )
 from taggit.models import ItemBase
 
-from .bulk_rows import insert_rows
+from .bulk_rows import insert_rows, row_maker
 
 _ENCODER = DjangoJSONEncoder(ensure_ascii=False)  # as json.dumps(cls=..., ensure_ascii=False)
 _VERSION_FIELDS = [
@@ -49,10 +49,8 @@ def revisions_create(revisions: Iterable[tuple[str, list]]) -> None:
     """
     using = router.db_for_write(Revision)
     revisions = list(revisions)
-    saved = [
-        Revision(date_created=timezone.now(), user=None, comment=comment)
-        for comment, _objects in revisions
-    ]
+    new_revision = row_maker(Revision, "date_created", "comment")
+    saved = [new_revision(timezone.now(), comment) for comment, _objects in revisions]
     insert_rows(saved)
     serialized = _serialize([obj for _comment, objects in revisions for obj in objects])
     models = {}

@@ -31,6 +31,7 @@ from django.db import (
 from django.utils import timezone
 
 from . import services
+from .bulk_rows import row_maker
 from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
@@ -234,6 +235,7 @@ class SeedImporter:
         self._remembered = []
         self._unsaved = []
         self._turns = WriteTurns(held_seconds=TRANSACTION_SECONDS, gap_seconds=WRITER_PAUSE_SECONDS)
+        self._new_article = row_maker(Article, "source_path")
 
     def _load_lookups(self) -> None:
         """Sections, tags and authors as the database holds them now."""
@@ -414,7 +416,7 @@ class SeedImporter:
 
     def _prepare(self, source: str, parsed: ParsedArticle, text: PreparedText | None) -> NewStory:
         """A new story from ``parsed``, unsaved; new sections, authors and tags it needs too."""
-        article = Article(source_path=source)
+        article = self._new_article(source)
         article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
         article.published_at = self._date(parsed) or timezone.now()
         text = self._fill(article, parsed, text)
