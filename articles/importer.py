@@ -419,17 +419,17 @@ def _guess_language(text: str) -> str:
     Only the opening of a long text is read: it is enough, and keeps big files fast.
     """
     text = text[:GUESS_LANGUAGE_CHARS]
-    arabic = _ARABIC_LETTER.search(text) and sum(
-        map(str.isalpha, "".join(_ARABIC_RUN.findall(text)))
-    )
-    if arabic and arabic > 0.3 * sum(map(str.isalpha, text)):
-        return "ar"
     if text.isascii():
-        # The same words as below, split out of the bytes much faster.
+        # No Arabic letter; the same words as below, split out of the bytes much faster.
         words = text.lower().encode().translate(_ASCII_NON_WORD).split()
         french = sum(map(_FRENCH_BYTES.__contains__, words))
         english = sum(map(_ENGLISH_BYTES.__contains__, words))
     else:
+        arabic = _ARABIC_LETTER.search(text) and sum(
+            map(str.isalpha, "".join(_ARABIC_RUN.findall(text)))
+        )
+        if arabic and arabic > 0.3 * sum(map(str.isalpha, text)):
+            return "ar"
         words = _WORD.findall(text.lower())
         french = sum(map(_FRENCH_WORDS.__contains__, words))
         english = sum(map(_ENGLISH_WORDS.__contains__, words))
