@@ -47,7 +47,7 @@ def record(**fields) -> AuditEvent:
 def unsaved_object_events(
     events: Iterable[tuple[str, models.Model, dict]],
 ) -> list[AuditEvent]:
-    """``unsaved_event(action=..., obj=..., details=...)`` for each (action, saved object,
+    """``unsaved_event(action=..., obj=..., details=...)`` for each (action, object,
     details), with the actor and address of the request, if any, worked out once."""
     request = _current_request.get()
     user = getattr(request, "user", None) if request is not None else None
@@ -58,7 +58,6 @@ def unsaved_object_events(
     new_event = row_maker(
         AuditEvent,
         "action",
-        "actor_id",
         "actor_name",
         "object_type",
         "object_id",
@@ -70,10 +69,9 @@ def unsaved_object_events(
     for action, obj, details in events:
         event = new_event(
             action,
-            None,
             actor_name,
             obj._meta.label,
-            str(obj.pk),
+            str(obj.pk) if obj.pk is not None else "",
             str(obj)[:300],
             details or {},
             address,
