@@ -282,6 +282,19 @@ def test_the_mention_finder_finds_what_find_mentions_finds():
         assert finder(text) == find_mentions(text, names), text
 
 
+def test_a_long_list_of_tag_names_is_found_in_many_texts_as_whole_words_in_any_case():
+    names = [f"Topic {n}" for n in range(600)] + ["Gas", "Oil", "U.S."]
+    finder = MentionFinder(names)
+    for _round in range(2):
+        assert finder("topic 599 and TOPIC 7: gas, not oil-rich U.S.A.") == [
+            "Topic 7",
+            "Topic 599",
+            "Gas",
+            "Oil",
+        ]
+        assert finder("Topic 59x, Gasoline, the U.S. and xOil") == ["U.S."]
+
+
 @pytest.mark.parametrize(
     "body",
     [
