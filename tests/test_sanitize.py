@@ -302,12 +302,6 @@ def test_plain_paragraphs_keep_their_text_and_escapes():
     )
 
 
-def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
-    assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
-        "<p>One</p>\n\n\n<p>a b</p>"
-    )
-
-
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
@@ -323,3 +317,9 @@ def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
 )
 def test_paragraphs_with_one_thing_to_tidy_are_tidied(html, expected):
     assert sanitize_html(html) == expected
+
+
+def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
+    assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
+        "<p>One</p>\n\n\n<p>a b</p>"
+    )
