@@ -6,6 +6,7 @@ the duration of the request) unless the caller names them; outside a request (th
 the import command, scheduled changes going live) the actor is the one given, or none.
 """
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +15,7 @@ from django.http import HttpRequest
 
 from newsroom.client_address import client_address
 
+from .bulk_rows import row_maker
 from .models import AuditEvent
 
 Action = AuditEvent.Action
@@ -40,6 +42,44 @@ def record(**fields) -> AuditEvent:
     event = unsaved_event(**fields)
     event.save()
     return event
+
+
+def unsaved_object_events(
+    events: Iterable[tuple[str, models.Model, dict]],
+) -> list[AuditEvent]:
+    """``unsaved_event(action=..., obj=..., details=...)`` for each (action, object,
+    details), with the actor and address of the request, if any, worked out once."""
+    request = _current_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and not user.is_authenticated:
+        user = None
+    actor_name = (user.get_username() if user is not None else "")[:150]
+    address = client_address(request) if request is not None else None
+    new_event = row_maker(
+        AuditEvent,
+        "action",
+        "actor_name",
+        "object_type",
+        "object_id",
+        "object_label",
+        "details",
+        "address",
+    )
+    made = []
+    for action, obj, details in events:
+        event = new_event(
+            action,
+            actor_name,
+            obj._meta.label,
+            str(obj.pk) if obj.pk is not None else "",
+            str(obj)[:300],
+            details or {},
+            address,
+        )
+        if user is not None:
+            event.actor = user
+        made.append(event)
+    return made
 
 
 def unsaved_event(

@@ -9,6 +9,8 @@ versions are written as plain rows with one executemany.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from json.encoder import encode_basestring as _encode_text
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,7 +29,7 @@ from reversion.revisions import (
 )
 from taggit.models import ItemBase
 
-from .bulk_rows import insert_rows
+from .bulk_rows import insert_rows, row_maker
 
 _ENCODER = DjangoJSONEncoder(ensure_ascii=False)  # as json.dumps(cls=..., ensure_ascii=False)
 _VERSION_FIELDS = [
@@ -49,10 +51,8 @@ def revisions_create(revisions: Iterable[tuple[str, list]]) -> None:
     """
     using = router.db_for_write(Revision)
     revisions = list(revisions)
-    saved = [
-        Revision(date_created=timezone.now(), user=None, comment=comment)
-        for comment, _objects in revisions
-    ]
+    new_revision = row_maker(Revision, "date_created", "comment")
+    saved = [new_revision(timezone.now(), comment) for comment, _objects in revisions]
     insert_rows(saved)
     serialized = _serialize([obj for _comment, objects in revisions for obj in objects])
     models = {}
@@ -147,7 +147,8 @@ def _serialize(objects: list) -> dict[int, str]:
                 for obj in rows
             )
         else:
-            texts.update((id(obj), plan.serialize(obj)) for obj in rows)
+            times = {}
+            texts.update((id(obj), plan.serialize(obj, times)) for obj in rows)
     return texts
 
 
@@ -161,24 +162,23 @@ class _JsonPlan:
     a model of their own (bylines) are left out. Only that plain case is planned: JSON,
     no natural keys, no many-to-many field the serializer would list, no composite
     primary key; anything else goes through the serializer itself.
+
+    The document is written a value at a time, each encoded as the encoder encodes it
+    inside the document: text, whole numbers and None directly, the rest by the encoder.
     """
 
     def __init__(self, model, fields):
-        self.label = str(model._meta)
-        self.pk = model._meta.pk
-        # (name, attname, field), attname None when the field reads or writes its value
-        # its own way: most read the attribute and write what is not protected with str().
+        self.head = '[{"model": ' + _ENCODER.encode(str(model._meta)) + ', "pk": '
+        self.pk = self._planned(model._meta.pk)
         self.fields = [
-            (
-                field.name,
-                field.attname
-                if type(field).value_from_object is Field.value_from_object
-                and type(field).value_to_string is Field.value_to_string
-                else None,
-                field,
-            )
-            for field in fields
+            (_ENCODER.encode(field.name) + ": ", *self._planned(field)) for field in fields
         ]
+
+    @staticmethod
+    def _planned(field) -> tuple:
+        """(attname, field, whether the field writes a value that is not protected its own
+        way); every field reads its value from the attribute (``Field.value_from_object``)."""
+        return field.attname, field, type(field).value_to_string is not Field.value_to_string
 
     @classmethod
     def for_model(cls, model, options) -> "_JsonPlan | None":
@@ -205,21 +205,42 @@ class _JsonPlan:
                 or (field.attname if field.remote_field is None else field.attname[:-3]) in selected
             )
         ]
+        if any(type(field).value_from_object is not Field.value_from_object for field in fields):
+            return None
         return cls(model, fields)
 
-    def serialize(self, obj) -> str:
-        fields = {}
-        for name, attname, field in self.fields:
-            if attname is None:
-                fields[name] = _value(obj, field)
-            else:
-                value = getattr(obj, attname)
-                plain = type(value) is str or is_protected_type(value)
-                fields[name] = value if plain else str(value)
-        data = {"model": self.label, "pk": _value(obj, self.pk), "fields": fields}
-        return "[" + _ENCODER.encode(data) + "]"
+    def serialize(self, obj, times: dict) -> str:
+        """``obj``'s document; ``times`` keeps the datetimes already written."""
+        fields = ", ".join(
+            [
+                key + _json(obj, attname, field, own_to_string, times)
+                for key, attname, field, own_to_string in self.fields
+            ]
+        )
+        return self.head + _json(obj, *self.pk, times) + ', "fields": {' + fields + "}}]"
 
 
-def _value(obj, field):
-    value = field.value_from_object(obj)
-    return value if is_protected_type(value) else field.value_to_string(obj)
+def _json(obj, attname: str, field, own_to_string: bool, times: dict) -> str:
+    """The field's value in the serializer's document, as ``DjangoJSONEncoder`` writes it."""
+    value = getattr(obj, attname)
+    kind = type(value)
+    if kind is str:
+        if own_to_string:  # a field that writes even text its own way
+            return _ENCODER.encode(field.value_to_string(obj))
+        return _encode_text(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is datetime:
+        # Many rows share a time (a story's tag links, its ``live_from``): each is written
+        # once. Equal instants with the same offset are written alike.
+        key = (value, value.utcoffset())
+        try:
+            return times[key]
+        except KeyError:
+            times[key] = text = _ENCODER.encode(value)
+            return text
+    if is_protected_type(value):
+        return _ENCODER.encode(value)
+    return _ENCODER.encode(field.value_to_string(obj) if own_to_string else str(value))

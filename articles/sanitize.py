@@ -118,16 +118,26 @@ def sanitize_html(html: str) -> str:
     ).strip()
 
 
-# Any tag but <p> and </p>; an empty paragraph; a non-breaking space or a character
-# reference the normaliser would write differently; a leading byte-order mark, which
-# the second pass drops.
-_NOT_PLAIN = re.compile(r"<(?!/?p>)|<p>\s*</p>|\xa0|&nbsp;|&#|\A\ufeff")
+# An empty paragraph.
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 
 def _is_plain_paragraphs(html: str) -> bool:
     """Whether ``html``, the output of the first pass, is paragraphs of text alone (as
-    an imported story's body is), which the rest of the cleaning gives back unchanged."""
-    return not _NOT_PLAIN.search(html)
+    an imported story's body is), which the rest of the cleaning gives back unchanged.
+
+    It must hold no tag but <p> and </p> (every ``<`` opens one of them), no empty
+    paragraph, no non-breaking space or character reference that the normaliser would
+    write differently, and no leading byte-order mark, which the second pass drops.
+    """
+    return (
+        html.count("<") == html.count("<p>") + html.count("</p>")
+        and "\xa0" not in html
+        and "&nbsp;" not in html
+        and "&#" not in html
+        and not html.startswith("\ufeff")
+        and not _EMPTY_PARAGRAPH.search(html)
+    )
 
 
 _RENAMED = {"h1": "h2", "h5": "h4", "h6": "h4"}

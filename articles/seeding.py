@@ -31,6 +31,7 @@ from django.db import (
 from django.utils import timezone
 
 from . import services
+from .bulk_rows import row_maker
 from .importer import MentionFinder, ParsedArticle, SkipFile, find_mentions, parse_bytes
 from .locking import StaleEditError
 from .models import Article, Author, Section, Tag, TaggedArticle
@@ -171,8 +172,13 @@ class ReadFile(NamedTuple):
 ReadSeed = FileResult | ReadFile
 
 
-def read_seed(path: Path, max_bytes: int, batch: "BatchToRead", folders: dict) -> ReadSeed:
-    """Read, parse and prepare one file; or what was wrong with it."""
+def read_seed(
+    path: Path, source: str | None, max_bytes: int, batch: "BatchToRead", folders: dict
+) -> ReadSeed:
+    """Read, parse and prepare one file; or what was wrong with it.
+
+    ``source`` is the file's ``source_name``, None when it is still to be worked out.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -188,7 +194,8 @@ def read_seed(path: Path, max_bytes: int, batch: "BatchToRead", folders: dict) -
     notes = tuple(parsed.warnings)
     if parsed.legacy_encoding:
         notes += ("not UTF-8: read as Windows-1252 text",)
-    source = source_name(path, folders)
+    if source is None:
+        source = source_name(path, folders)
     if batch.imported.get(source) == parsed.content_hash:
         return ReadFile(path, source, parsed, notes, None)
     text = prepare_text(parsed, section_links=batch.lookups.section_links)
@@ -197,17 +204,22 @@ def read_seed(path: Path, max_bytes: int, batch: "BatchToRead", folders: dict) -
 
 @dataclass(frozen=True)
 class BatchToRead:
-    """Files to read, with what the newsroom held when they were sent to be read:
-    ``lookups``, and the content hash of each file already imported, by source."""
+    """Files to read, with their ``source_name`` (None where it could not be worked out)
+    and what the newsroom held when they were sent to be read: ``lookups``, and the
+    content hash of each file already imported, by source."""
 
     paths: list[Path]
+    sources: list[str | None]
     lookups: Lookups
     imported: dict[str, str]
 
 
 def _read_all(batch: BatchToRead, max_bytes: int) -> list[ReadSeed]:
     folders = {}
-    return [read_seed(path, max_bytes, batch, folders) for path in batch.paths]
+    return [
+        read_seed(path, source, max_bytes, batch, folders)
+        for path, source in zip(batch.paths, batch.sources, strict=True)
+    ]
 
 
 class SeedImporter:
@@ -234,6 +246,7 @@ class SeedImporter:
         self._remembered = []
         self._unsaved = []
         self._turns = WriteTurns(held_seconds=TRANSACTION_SECONDS, gap_seconds=WRITER_PAUSE_SECONDS)
+        self._new_article = row_maker(Article, "source_path")
 
     def _load_lookups(self) -> None:
         """Sections, tags and authors as the database holds them now."""
@@ -306,15 +319,17 @@ class SeedImporter:
 
     def _to_read(self, paths: list[Path]) -> BatchToRead:
         """``paths`` with the lookups as they are now and what was imported from them."""
-        folders, sources = {}, set()
+        folders, sources = {}, []
         for path in paths:
             try:
-                sources.add(source_name(path, folders))
+                sources.append(source_name(path, folders))
             except (OSError, RuntimeError):  # a loop of links: reading the file will say
-                continue
-        imported = Article.objects.imported_from(sources)
+                sources.append(None)
+        known = {source for source in sources if source is not None}
+        imported = Article.objects.imported_from(known)
         return BatchToRead(
             paths=paths,
+            sources=sources,
             lookups=self._lookups(),
             imported=dict(imported.values_list("source_path", "source_hash")),
         )
@@ -414,7 +429,7 @@ class SeedImporter:
 
     def _prepare(self, source: str, parsed: ParsedArticle, text: PreparedText | None) -> NewStory:
         """A new story from ``parsed``, unsaved; new sections, authors and tags it needs too."""
-        article = Article(source_path=source)
+        article = self._new_article(source)
         article.status = self.options.status or parsed.status or Article.Status.PUBLISHED
         article.published_at = self._date(parsed) or timezone.now()
         text = self._fill(article, parsed, text)

@@ -6,18 +6,13 @@ holding the story, its bylines and its tags, its row in the search index, no lef
 redirect on its address, and a page-cache bump, written with one statement per table.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Model
-from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from . import audit, page_cache
-from .bulk_rows import insert_rows
+from .bulk_rows import insert_rows, row_maker
 from .models import Article, ArticleRedirect, AuditEvent, Author, Byline, Tag, TaggedArticle
 from .revision_batches import revisions_create
 from .search import search_index_documents
@@ -46,8 +41,8 @@ def stories_create(*, stories: Sequence[NewStory]) -> None:
     transaction: a failure leaves the caller to roll everything back.
     """
     insert_rows([story.article for story in stories])
-    new_byline = _maker(Byline, "article_id", "author_id", "position")
-    new_tagged = _maker(TaggedArticle, "content_object_id", "tag_id", "live_from")
+    new_byline = row_maker(Byline, "article_id", "author_id", "position")
+    new_tagged = row_maker(TaggedArticle, "content_object_id", "tag_id", "live_from")
     byline_author = Byline._meta.get_field("author").set_cached_value
     tagged_story = TaggedArticle._meta.get_field("content_object").set_cached_value
     tagged_tag = TaggedArticle._meta.get_field("tag").set_cached_value
@@ -90,57 +85,16 @@ def stories_create(*, stories: Sequence[NewStory]) -> None:
     page_cache.content_changed_on_commit()
 
 
-def _maker(model: type[Model], *attnames: str) -> Callable[..., Model]:
-    """A function making an unsaved ``model`` from values of ``attnames``, in that order.
-
-    The fields not named are left empty (None), so name every field that has a default.
-    When nothing listens to the model's ``pre_init`` or ``post_init`` signals and its
-    fields keep their values as set, the instance is filled in as ``Model.__init__``
-    would fill it from positional values, without its generic steps (a tenth of the
-    import's time went into them); otherwise it is made by ``Model.__init__``.
-    """
-    where = {attname: index for index, attname in enumerate(attnames)}
-    fields = model._meta.concrete_fields
-    order = [where.get(field.attname) for field in fields]
-
-    def make(*values):
-        return model(*[None if index is None else values[index] for index in order])
-
-    if (
-        pre_init.has_listeners(model)
-        or post_init.has_listeners(model)
-        or not all(type(vars(model).get(field.attname)) in _PLAIN_ATTRIBUTES for field in fields)
-    ):
-        return make
-    slots = [(field.attname, index) for field, index in zip(fields, order, strict=True)]
-    new = model.__new__
-
-    def fill(*values):
-        obj = new(model)
-        obj._state = ModelState()
-        obj.__dict__.update(
-            [(attname, None if index is None else values[index]) for attname, index in slots]
-        )
-        return obj
-
-    return fill
-
-
-# How a model's class holds a plain field and a foreign key: setting either only stores
-# the value on a new instance.
-_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
-
-
 def _going_live_events(stories: Sequence[NewStory]) -> list[AuditEvent]:
     """A "published" or "scheduled" audit event for each story that goes out, as a save
     through ``services.article_save`` would record."""
     now = timezone.now()
-    return [
-        audit.unsaved_event(
-            action=audit.Action.SCHEDULE if article.published_at > now else audit.Action.PUBLISH,
-            obj=article,
-            details={"published_at": article.published_at.isoformat()},
+    return audit.unsaved_object_events(
+        (
+            audit.Action.SCHEDULE if article.published_at > now else audit.Action.PUBLISH,
+            article,
+            {"published_at": article.published_at.isoformat()},
         )
         for article in (story.article for story in stories)
         if article.status == Article.Status.PUBLISHED
-    ]
+    )

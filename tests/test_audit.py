@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import services, staging
+from articles import audit, services, staging
 from articles.locking import StaleEditError
 from articles.models import Article, AuditEvent, Correction
 
@@ -258,6 +258,22 @@ def test_a_permission_change_in_admin_records_who_made_it_and_from_where(editor_
     event = only_event(Action.GROUP_PERMISSIONS)
     assert event.actor == editor and event.address == "198.51.100.4"
     assert event.details == {"added": ["articles.view_image"]}
+
+
+def test_events_made_in_bulk_name_the_request_user_and_address_as_one_event_does(rf, desk):
+    story = saved_story(headline="Budget vote")
+    request = rf.post("/", REMOTE_ADDR="198.51.100.7")
+    request.user = desk
+
+    def both(request):
+        one = audit.unsaved_event(action=Action.PUBLISH, obj=story, details={"n": 1})
+        [many] = audit.unsaved_object_events([(Action.PUBLISH, story, {"n": 1})])
+        return one, many
+
+    one, many = audit.AuditContextMiddleware(both)(request)
+    fields = ["action", "actor", "actor_name", "object_type", "object_id", "object_label"]
+    assert [getattr(many, name) for name in fields] == [getattr(one, name) for name in fields]
+    assert (many.actor, many.address, many.details) == (desk, "198.51.100.7", {"n": 1})
 
 
 # Reading the log in admin

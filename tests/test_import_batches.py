@@ -282,6 +282,19 @@ def test_the_mention_finder_finds_what_find_mentions_finds():
         assert finder(text) == find_mentions(text, names), text
 
 
+def test_a_long_list_of_tag_names_is_found_in_many_texts_as_whole_words_in_any_case():
+    names = [f"Topic {n}" for n in range(600)] + ["Gas", "Oil", "U.S."]
+    finder = MentionFinder(names)
+    for _round in range(2):
+        assert finder("topic 599 and TOPIC 7: gas, not oil-rich U.S.A.") == [
+            "Topic 7",
+            "Topic 599",
+            "Gas",
+            "Oil",
+        ]
+        assert finder("Topic 59x, Gasoline, the U.S. and xOil") == ["U.S."]
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -349,3 +362,23 @@ def test_files_named_through_a_relative_path_or_a_link_are_remembered_by_their_r
 
     assert Article.objects.get().source_path == (folder / "a.txt").resolve().as_posix()
     assert "2 files: 0 created, 0 updated, 2 unchanged" in out
+
+
+def test_stories_imported_together_each_get_their_own_identifier_and_audit_record(tmp_path):
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(f"Title: Story {n}\nTags: Gas\n\nOran – Report {n}.\n")
+    out, _err = run(tmp_path)
+    assert "3 created" in out
+    stories = list(Article.objects.order_by("pk"))
+    assert len({story.uid for story in stories}) == 3
+    assert {(story.version, story.status, story.credit) for story in stories} == {
+        (1, Article.Status.PUBLISHED, "")
+    }
+    events = AuditEvent.objects.order_by("pk")
+    assert [(e.action, e.object_id, e.object_label) for e in events] == [
+        ("publish", str(story.pk), story.headline) for story in stories
+    ]
+    assert {(e.actor_id, e.actor_name, e.address) for e in events} == {(None, "", None)}
+    assert [e.details for e in events] == [
+        {"published_at": story.published_at.isoformat()} for story in stories
+    ]

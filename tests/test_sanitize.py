@@ -305,6 +305,23 @@ def test_plain_paragraphs_keep_their_text_and_escapes():
     )
 
 
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>One<br>two</p>", "<p>One<br>two</p>"),
+        ("<p>Caf&#233; &#x26; co</p>", "<p>Café &amp; co</p>"),
+        ("\ufeff<p>One</p>", "<p>One</p>"),
+        ("<p><b>Bold</b> text</p>", "<p><strong>Bold</strong> text</p>"),
+        ("<p>One</p><p></p><p>Two</p>", "<p>One</p><p>Two</p>"),
+        ("<p>x&nbsp;&nbsp; y</p>", "<p>x y</p>"),
+        ("<P>Upper</P>", "<p>Upper</p>"),
+        ("<p>Fine</p>\n<p>Also fine</p>", "<p>Fine</p>\n<p>Also fine</p>"),
+    ],
+)
+def test_paragraphs_with_one_thing_to_tidy_are_tidied(html, expected):
+    assert sanitize_html(html) == expected
+
+
 def test_blank_paragraphs_and_non_breaking_space_runs_are_tidied():
     assert sanitize_html("<p>One</p>\n<p> </p>\n<p>\u3000</p>\n<p>a\xa0\xa0 b</p>") == (
         "<p>One</p>\n\n\n<p>a b</p>"
