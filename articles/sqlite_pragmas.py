@@ -11,7 +11,9 @@ In WAL mode SQLite copies the log into the database file, and waits for the disk
 (1,000 by default). One batch of an import writes more than that, so every batch
 waited for the disk, and pages written by every batch (the indexes' busiest pages,
 the search index) were copied each time; with a longer log they are copied once for
-several batches.
+several batches. Afterwards the log is copied in at once, while the command still runs
+(a passive checkpoint, which never waits for editors), rather than when the connection
+closes as the process exits.
 """
 
 from collections.abc import Iterator
@@ -42,3 +44,9 @@ def sqlite_pragmas(**values: int) -> Iterator[None]:
         if connection.connection is database:  # still open: not closed by a failure
             for name, value in before.items():
                 database.execute(f"PRAGMA {name} = {int(value)}")
+            if "wal_autocheckpoint" in values and _in_wal_mode(database):
+                database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _in_wal_mode(database) -> bool:
+    return database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
