@@ -2,12 +2,12 @@
 
 When ``NEWSROOM_FRONT_CACHE_URL`` is set, every change to a story asks the front cache
 for the pages that show it, at their address in every site language (``/fr/...``), with
-the secret header
-``X-Newsroom-Refresh``: nginx then skips its stored copy, fetches the page from Newsroom
-(already fresh: the page cache's generation changed with the story) and keeps the new
-one in its place. The requests are sent after the transaction commits, from a
-background thread, with a short timeout: an editor never waits for them, and a failure
-is logged, never raised.
+the secret header ``X-Newsroom-Refresh``: nginx then skips its stored copy, fetches the
+page from Newsroom (already fresh: the page cache's generation changed with the story)
+and keeps the new one in its place. Each page is asked for twice, plain and gzipped:
+nginx keeps a copy for readers who take gzip and one for those who do not. The requests
+are sent after the transaction commits, from a background thread, with a short timeout:
+an editor never waits for them, and a failure is logged, never raised.
 """
 
 import logging
@@ -27,6 +27,9 @@ from .sitemaps import SITEMAPS
 logger = logging.getLogger(__name__)
 
 REFRESH_HEADER = "X-Newsroom-Refresh"
+# The copies nginx keeps of a page (deploy/nginx/front-cache.conf): the plain one first,
+# which Newsroom renders; the gzipped one then comes from Newsroom's own page cache.
+ENCODINGS = ("identity", "gzip")
 TIMEOUT_SECONDS = 3
 
 
@@ -128,18 +131,22 @@ def refresh(paths: list[str]) -> None:
     if settings.NEWSROOM_FRONT_CACHE_HOST:
         headers["Host"] = settings.NEWSROOM_FRONT_CACHE_HOST
     for path in paths:
-        request = urllib.request.Request(base + path, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            if error.code >= 500:
-                logger.warning("Front cache refresh of %s answered %s", path, error.code)
-        except (OSError, ValueError) as error:
-            logger.warning(
-                "Front cache at %s not refreshed (%d pages keep their copy until it expires): %s",
-                base,
-                len(paths),
-                error,
+        for encoding in ENCODINGS:
+            request = urllib.request.Request(
+                base + path, headers=headers | {"Accept-Encoding": encoding}
             )
-            return
+            try:
+                with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                    response.read()
+            except urllib.error.HTTPError as error:
+                if error.code >= 500:
+                    logger.warning("Front cache refresh of %s answered %s", path, error.code)
+            except (OSError, ValueError) as error:
+                logger.warning(
+                    "Front cache at %s not refreshed (%d pages keep their copy until it "
+                    "expires): %s",
+                    base,
+                    len(paths),
+                    error,
+                )
+                return

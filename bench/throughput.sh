@@ -12,12 +12,14 @@
 # open where sync workers close each one. Then the front cache of deploy/nginx/ in front
 # of a third gunicorn sharing a Redis page cache: the story, section and home pages
 # through it, each in turn with the same page saved as a static file, over several
-# rounds of shorter runs, with the CPU that nginx's workers and wrk spend a request; and
-# a check that after a story is changed (through the services, which refresh the front
-# cache) the next request through nginx shows the change. Stops everything it started.
+# rounds of shorter runs, with the CPU that nginx's workers and wrk spend a request, and
+# the story for readers who take gzip (the front cache's compressed copy, and a gzipped
+# static file); then a check that after a story is changed (through the services, which
+# refresh the front cache) the next request through nginx shows the change, plain and
+# gzipped. Stops everything it started.
 # nginx, wrk and redis-server come from Debian's packages and are installed if missing
 # (needs root). BENCH_DURATION (10s), BENCH_FRONT_DURATION (3s), BENCH_ROUNDS (3),
-# BENCH_PORT (18700: uses it and the next seven) and PYTHON override.
+# BENCH_PORT (18700: uses it and the next eight) and PYTHON override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +37,7 @@ FRONT_APP_PORT=$((PORT + 4))
 REDIS_PORT=$((PORT + 5))
 THREADED_PORT=$((PORT + 6))
 PROXIED_FILE_PORT=$((PORT + 7))
+COMPRESSOR_PORT=$((PORT + 8))
 
 if [[ -z "${NEWSROOM_SQLITE_PATH:-}${DATABASE_URL:-}" ]]; then
     echo "Set NEWSROOM_SQLITE_PATH or DATABASE_URL to the database bench/generate.py filled." >&2
@@ -105,6 +108,8 @@ mkdir -p "$work/www"
 curl -fsS -o "$work/www/story.html" "http://127.0.0.1:$CACHED_PORT${url[story]}"
 curl -fsS -o "$work/www/section.html" "http://127.0.0.1:$CACHED_PORT${url[section]}"
 curl -fsS -o "$work/www/home.html" "http://127.0.0.1:$CACHED_PORT/"
+# For readers who take gzip: the story compressed as nginx compresses it (compression.conf).
+gzip -5 -k "$work/www/story.html"
 chmod -R a+rX "$work/www"
 cat >"$work/nginx.conf" <<EOF
 daemon off;
@@ -130,14 +135,25 @@ http {
         listen 127.0.0.1:$NGINX_PORT;
         root $work/www;
         default_type text/html;
+        gzip_static on;
         # The same file-handle cache as the front cache's (deploy/nginx/front-cache.conf).
         open_file_cache max=10000 inactive=60s;
+    }
+    # As deploy/nginx/newsroom.conf: the front cache, with the compressor behind it.
+    server {
+        listen 127.0.0.1:$COMPRESSOR_PORT;
+        include $PWD/deploy/nginx/compression.conf;
+        include $PWD/deploy/nginx/compressor.conf;
+        location / {
+            proxy_pass http://127.0.0.1:$FRONT_APP_PORT;
+        }
     }
     server {
         listen 127.0.0.1:$FRONT_PORT;
         proxy_set_header Host \$host;
+        include $PWD/deploy/nginx/compression.conf;
         location / {
-            proxy_pass http://127.0.0.1:$FRONT_APP_PORT;
+            proxy_pass http://127.0.0.1:$COMPRESSOR_PORT;
             include $PWD/deploy/nginx/front-cache.conf;
         }
     }
@@ -176,10 +192,12 @@ cpu_ticks() {  # pids: their user and system time so far, in clock ticks
     echo "$total"
 }
 
-measure() {  # url, duration: "requests/s nginx-µs wrk-µs" (CPU a request), warns on errors
+# url, duration[, a request header]: "requests/s nginx-µs wrk-µs" (CPU a request); warns
+# on errors.
+measure() {
     local before after wrk_cpu
     before=$(cpu_ticks $nginx_workers)
-    wrk_cpu=$({ time timeout 60 wrk -t2 -c32 -d"$2" "$1" >"$work/wrk.out"; } 2>&1)
+    wrk_cpu=$({ time timeout 60 wrk -t2 -c32 -d"$2" -H "${3:-Accept: */*}" "$1" >"$work/wrk.out"; } 2>&1)
     after=$(cpu_ticks $nginx_workers)
     if grep -q "Non-2xx" "$work/wrk.out"; then
         echo "warning: errors from $1: $(grep Non-2xx "$work/wrk.out")" >&2
@@ -235,19 +253,27 @@ done
 # rate in the same round.
 static=http://127.0.0.1:$NGINX_PORT
 front=http://127.0.0.1:$FRONT_PORT
+gzipped="Accept-Encoding: gzip"
 declare -a front_names=("story, static file" "story, nginx front cache" "section, static file"
     "section, nginx front cache" "home, static file" "home, nginx front cache"
-    "story, static file proxy-cached")
+    "story, static file proxy-cached" "story, static file, gzip" "story, front cache, gzip")
 declare -a front_urls=("$static/story.html" "$front${url[story]}" "$static/section.html"
     "$front${url[section]}" "$static/home.html" "$front/"
-    "http://127.0.0.1:$PROXIED_FILE_PORT/story.html")
-declare -a front_ceilings=(0 0 2 2 4 4 0)  # the row each one is measured against
-for address in "${front_urls[@]}"; do
-    curl -fsS -o /dev/null "$address"  # the front caches' first copies
+    "http://127.0.0.1:$PROXIED_FILE_PORT/story.html" "$static/story.html" "$front${url[story]}")
+declare -a front_headers=("" "" "" "" "" "" "" "$gzipped" "$gzipped")
+declare -a front_ceilings=(0 0 2 2 4 4 0 7 7)  # the row each one is measured against
+for i in "${!front_urls[@]}"; do
+    # The front caches' first copies, and a check that gzip readers get gzip.
+    encoding=$(curl -fsS -o /dev/null -w '%header{content-encoding}' \
+        -H "${front_headers[$i]:-Accept: */*}" "${front_urls[$i]}")
+    if [[ -n ${front_headers[$i]} && $encoding != gzip ]]; then
+        echo "warning: ${front_names[$i]} is not answered gzipped" >&2
+    fi
 done
 for round in $(seq 1 "$ROUNDS"); do
     for i in "${!front_urls[@]}"; do
-        measure "${front_urls[$i]}" "$FRONT_DURATION" >"$work/front-$i-$round"
+        measure "${front_urls[$i]}" "$FRONT_DURATION" "${front_headers[$i]}" \
+            >"$work/front-$i-$round"
     done
 done
 echo
@@ -273,14 +299,16 @@ for i in "${!front_urls[@]}"; do
         "$(column_median "$work/front-$i" 5)" "$each_round"
 done
 
-# After a change, the next reader through the front cache sees it.
+# After a change, the next reader through the front cache sees it, from either copy.
 story_url="http://127.0.0.1:$FRONT_PORT${url[story]}"
 curl -fsS -o /dev/null "$story_url"
+curl -fsS -o /dev/null --compressed "$story_url"
 headline=$(env REDIS_URL="$REDIS_URL" NEWSROOM_FRONT_CACHE_URL="http://127.0.0.1:$FRONT_PORT" \
     NEWSROOM_FRONT_CACHE_SECRET="$REFRESH_SECRET" "$PYTHON" bench/pages.py --change-story)
-page=$(curl -fsS "$story_url")
-if grep -qF "$headline" <<<"$page"; then
-    echo "After a change, the next request through the front cache shows it: yes"
+plain=$(curl -fsS "$story_url")
+compressed=$(curl -fsS --compressed "$story_url")  # sends Accept-Encoding: gzip and more
+if grep -qF "$headline" <<<"$plain" && grep -qF "$headline" <<<"$compressed"; then
+    echo "After a change, the next request through the front cache shows it: yes (plain and gzip)"
 else
     echo "After a change, the next request through the front cache shows it: NO" >&2
     exit 1

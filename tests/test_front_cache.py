@@ -108,7 +108,12 @@ def test_refresh_requests_carry_the_secret_for_each_language_s_address(
     assert {"/2024/03/04/gas-deal/", "/fr/2024/03/04/gas-deal/", "/fr/", "/fr/feed/"} <= paths
     assert not any(path.startswith("/ar/") for path in paths)  # not one of the site's
     assert all(headers["X-Newsroom-Refresh"] == SECRET for _path, headers in front_cache.seen)
-    assert len(front_cache.seen) == len(paths)  # each address once
+    # Each address once for each copy nginx keeps: plain, then gzipped.
+    asked = [(path, headers["Accept-Encoding"]) for path, headers in front_cache.seen]
+    assert len(asked) == len(set(asked)) == 2 * len(paths)
+    assert {encoding for _path, encoding in asked} == {"identity", "gzip"}
+    story_page = [encoding for path, encoding in asked if path == "/2024/03/04/gas-deal/"]
+    assert story_page == ["identity", "gzip"]
 
 
 def test_a_moved_story_refreshes_its_old_address_and_old_section(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from articles import services
+from articles.front_cache import refresh as front_cache_refresh
 
 from .factories import ArticleFactory, PreviewLinkFactory
 
@@ -68,10 +69,11 @@ def get(url: str, headers: dict | None = None):
 @pytest.fixture
 def front_cache(live_server, tmp_path, settings):
     """nginx with deploy/nginx/'s front cache on a port of its own, in front of the
-    live server, with Newsroom's page cache on; the address nginx answers at."""
+    live server through the compressor, with Newsroom's page cache on; the address nginx
+    answers at."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
     tmp_path.chmod(0o755)  # nginx's workers may run as another user
-    port = free_port()
+    port, compressor_port = free_port(), free_port()
     user = "user root;\n" if os.geteuid() == 0 else ""
     config = tmp_path / "nginx.conf"
     config.write_text(
@@ -94,11 +96,19 @@ http {{
         "{SECRET}" 1;
     }}
     server {{
+        listen 127.0.0.1:{compressor_port};
+        include {DEPLOY}/compression.conf;
+        include {DEPLOY}/compressor.conf;
+        location / {{
+            proxy_pass {live_server.url};
+        }}
+    }}
+    server {{
         listen 127.0.0.1:{port};
         proxy_set_header Host $host;
         include {DEPLOY}/compression.conf;
         location / {{
-            proxy_pass {live_server.url};
+            proxy_pass http://127.0.0.1:{compressor_port};
             include {DEPLOY}/front-cache.conf;
         }}
     }}
@@ -192,10 +202,10 @@ def test_the_refresh_secret_replaces_the_kept_copy(front_cache):
     assert after["X-Front-Cache"] == "HIT" and "Second headline" in new
 
 
-def test_pages_and_feeds_are_compressed_for_readers_who_accept_it(front_cache):
+def test_pages_and_feeds_are_compressed_for_readers_who_accept_it(front_cache, tmp_path):
     story = ArticleFactory(headline="Sent compressed", body="<p>A paragraph.</p>" * 200)
     url = story.get_absolute_url()
-    gzipped = {"Accept-Encoding": "gzip"}
+    gzipped = {"Accept-Encoding": "gzip, deflate, br"}
 
     _, plain_headers, plain = get_bytes(front_cache + url)
     _, first, first_body = get_bytes(front_cache + url, gzipped)
@@ -203,14 +213,51 @@ def test_pages_and_feeds_are_compressed_for_readers_who_accept_it(front_cache):
     _, feed_headers, feed = get_bytes(front_cache + "/feed/", gzipped)
 
     assert "Content-Encoding" not in plain_headers
-    assert first["X-Front-Cache"] == "HIT"  # one copy kept for both kinds of reader
+    assert plain_headers.get_all("Vary") == ["Accept-Encoding"]
+    # A copy of its own, kept compressed: a hit is not compressed again.
+    assert (first["X-Front-Cache"], hit["X-Front-Cache"]) == ("MISS", "HIT")
     for headers, body in ((first, first_body), (hit, hit_body)):
         assert headers["Content-Encoding"] == "gzip"
-        assert "Accept-Encoding" in headers["Vary"]
+        assert headers.get_all("Vary") == ["Accept-Encoding"]
         assert gzip.decompress(body) == plain
         assert len(body) < len(plain) / 4
+    kept = sorted(
+        entry.stat().st_size for entry in (tmp_path / "cache").rglob("*") if entry.is_file()
+    )
+    assert kept[0] < len(plain) / 2 < len(plain) < kept[-1]
     assert feed_headers["Content-Encoding"] == "gzip"
     assert b"Sent compressed" in gzip.decompress(feed)
+
+
+def test_a_reader_who_refuses_gzip_gets_the_plain_copy(front_cache):
+    url = ArticleFactory(headline="Plain for some").get_absolute_url()
+    get_bytes(front_cache + url)
+
+    _, headers, body = get_bytes(front_cache + url, {"Accept-Encoding": "gzip;q=0, identity"})
+
+    assert headers["X-Front-Cache"] == "HIT"
+    assert "Content-Encoding" not in headers
+    assert b"Plain for some" in body
+
+
+def test_a_refresh_replaces_both_copies(front_cache, settings):
+    story = ArticleFactory(headline="Old headline")
+    url = story.get_absolute_url()
+    gzipped = {"Accept-Encoding": "gzip"}
+    get_bytes(front_cache + url)
+    get_bytes(front_cache + url, gzipped)
+    story.headline = "New headline"
+    services.article_save(article=story)  # no NEWSROOM_FRONT_CACHE_URL yet: nginx not told
+    settings.NEWSROOM_FRONT_CACHE_URL = front_cache
+    settings.NEWSROOM_FRONT_CACHE_SECRET = SECRET
+
+    front_cache_refresh([url])
+    _, plain_headers, plain = get_bytes(front_cache + url)
+    _, gzip_headers, compressed = get_bytes(front_cache + url, gzipped)
+
+    assert plain_headers["X-Front-Cache"] == gzip_headers["X-Front-Cache"] == "HIT"
+    assert b"New headline" in plain
+    assert b"New headline" in gzip.decompress(compressed)
 
 
 def test_a_compressed_page_s_etag_still_brings_a_304(front_cache):
