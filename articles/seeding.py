@@ -355,8 +355,7 @@ class SeedImporter:
             return
         one_by_one, new = self._sort(results)
         if new:
-            with self._turns.transaction():
-                self._create(new, results)
+            self._create(new, results)
         pending = collections.deque(one_by_one)
         while pending:
             # Changed stories are written one by one, in short transactions.
@@ -445,16 +444,21 @@ class SeedImporter:
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:
-        """Write the new stories together; if that fails, one by one, each in a savepoint."""
+        """Write the new stories together in one transaction; if that fails, one by one,
+        each in a savepoint of a new one.
+
+        The batch has no savepoint of its own: on SQLite a savepoint keeps a copy of every
+        page changed under it until it ends, which for a batch is several megabytes.
+        """
         stories = list(new.values())
         wanted = [
             results[index].parsed.slug or story.article.headline for index, story in new.items()
         ]
-        slugs = services.unique_slugs(Article, wanted)
-        for story, slug in zip(stories, slugs, strict=True):
-            story.article.slug = slug
         try:
-            with transaction.atomic():
+            with self._turns.transaction():
+                slugs = services.unique_slugs(Article, wanted)
+                for story, slug in zip(stories, slugs, strict=True):
+                    story.article.slug = slug
                 self._save_unsaved()
                 stories_create(stories=stories)
         except (OperationalError, InterfaceError, OSError) as exc:
@@ -469,8 +473,9 @@ class SeedImporter:
                 {results[index].source for index in new},
                 {results[index].parsed.content_hash for index in new},
             )
-            for index in new:
-                results[index] = self._import_parsed(*results[index])
+            with self._turns.transaction():
+                for index in new:
+                    results[index] = self._import_parsed(*results[index])
             return
         except BaseException:
             self._unsaved, self._remembered = [], []
