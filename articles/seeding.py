@@ -53,7 +53,7 @@ WRITER_PAUSE_SECONDS = 0.12
 # SQLite's settings while importing (``sqlite_pragmas``): a page cache in which the
 # indexes an import writes to most stay, so that a large import does not slow down as
 # the newsroom grows; a log copied into the database file (waiting for the disk) once it
-# holds 256 MB of pages rather than 4 MB, every twenty batches or so instead of every
+# holds 256 MB of pages rather than 4 MB, every twenty batches or more instead of every
 # batch; and the pages a savepoint or statement may have to put back kept in memory
 # (``temp_store`` 2) rather than written to a temporary file.
 IMPORT_SQLITE_PRAGMAS = {"cache_size": -16 * 1024, "wal_autocheckpoint": 65536, "temp_store": 2}
