@@ -15,13 +15,13 @@ several batches. Afterwards the log is copied in at once, while the command stil
 (a passive checkpoint, which never waits for editors), rather than when the connection
 closes as the process exits.
 
-Inside a transaction, a savepoint (a batch's, or a file's when files are written one by
-one) or a statement that may have to be undone halfway keeps a copy of every page it
-changes, and SQLite writes those copies to a temporary file past the first 64 KB
-(``temp_store`` 0). A batch changes more pages the larger the newsroom's indexes grow, so
-an import paid more for these writes as it went (close to half of its system time at
-100,000 files); with ``temp_store`` 2 they stay in memory, a batch's worth at most (about
-10 MB), freed at each commit. SQLite refuses to change
+Inside a transaction, a savepoint (each file's, when files are written one by one) or
+a statement that may have to be undone halfway (a multi-row INSERT) keeps a copy of
+every page it changes until it ends, and SQLite writes those copies to a temporary file
+past the first 64 KB (``temp_store`` 0). A batch changes more pages the larger the
+newsroom's indexes grow, so an import paid more for these writes as it went (close to
+half of its system time at 100,000 files); with ``temp_store`` 2 they stay in memory,
+a statement's or a file's worth, freed as each ends. SQLite refuses to change
 ``temp_store`` inside a transaction: an import run inside a caller's transaction keeps
 the connection's own.
 """
