@@ -52,9 +52,11 @@ TRANSACTION_SECONDS = 0.5
 WRITER_PAUSE_SECONDS = 0.12
 # SQLite's settings while importing (``sqlite_pragmas``): a page cache in which the
 # indexes an import writes to most stay, so that a large import does not slow down as
-# the newsroom grows; and a log copied into the database file (waiting for the disk) once
-# it holds 64 MB of pages rather than 4 MB, a few batches instead of every batch.
-IMPORT_SQLITE_PRAGMAS = {"cache_size": -16 * 1024, "wal_autocheckpoint": 16384}
+# the newsroom grows; a log copied into the database file (waiting for the disk) once it
+# holds 256 MB of pages rather than 4 MB, every twenty batches or more instead of every
+# batch; and the pages a savepoint or statement may have to put back kept in memory
+# (``temp_store`` 2) rather than written to a temporary file.
+IMPORT_SQLITE_PRAGMAS = {"cache_size": -16 * 1024, "wal_autocheckpoint": 65536, "temp_store": 2}
 # Tag names added during the import that are searched for one by one before the index of
 # tag names is made again.
 MENTIONS_OUTSIDE_INDEX = 50
@@ -353,8 +355,7 @@ class SeedImporter:
             return
         one_by_one, new = self._sort(results)
         if new:
-            with self._turns.transaction():
-                self._create(new, results)
+            self._create(new, results)
         pending = collections.deque(one_by_one)
         while pending:
             # Changed stories are written one by one, in short transactions.
@@ -443,16 +444,21 @@ class SeedImporter:
         )
 
     def _create(self, new: dict[int, NewStory], results: list) -> None:
-        """Write the new stories together; if that fails, one by one, each in a savepoint."""
+        """Write the new stories together in one transaction; if that fails, one by one,
+        each in a savepoint of a new one.
+
+        The batch has no savepoint of its own: on SQLite a savepoint keeps a copy of every
+        page changed under it until it ends, which for a batch is several megabytes.
+        """
         stories = list(new.values())
         wanted = [
             results[index].parsed.slug or story.article.headline for index, story in new.items()
         ]
-        slugs = services.unique_slugs(Article, wanted)
-        for story, slug in zip(stories, slugs, strict=True):
-            story.article.slug = slug
         try:
-            with transaction.atomic():
+            with self._turns.transaction():
+                slugs = services.unique_slugs(Article, wanted)
+                for story, slug in zip(stories, slugs, strict=True):
+                    story.article.slug = slug
                 self._save_unsaved()
                 stories_create(stories=stories)
         except (OperationalError, InterfaceError, OSError) as exc:
@@ -467,8 +473,9 @@ class SeedImporter:
                 {results[index].source for index in new},
                 {results[index].parsed.content_hash for index in new},
             )
-            for index in new:
-                results[index] = self._import_parsed(*results[index])
+            with self._turns.transaction():
+                for index in new:
+                    results[index] = self._import_parsed(*results[index])
             return
         except BaseException:
             self._unsaved, self._remembered = [], []

@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from reversion.signals import pre_revision_commit
 
 from articles.models import Article
@@ -42,4 +42,28 @@ def test_an_import_writes_with_its_settings_and_puts_the_connections_back(tmp_pa
     assert Article.objects.count() == 5
     assert during and all(values == IMPORT_SQLITE_PRAGMAS for values in during)
     assert before != IMPORT_SQLITE_PRAGMAS
+    assert pragmas() == before
+
+
+def test_an_import_inside_a_transaction_keeps_the_temporary_storage_it_found(tmp_path):
+    """SQLite refuses to change ``temp_store`` inside a transaction: the import leaves it
+    and still writes every file with the other settings."""
+    write_seed_files(tmp_path, 3)
+    before = pragmas()
+    during = []
+
+    def record(**kwargs):
+        during.append(pragmas())
+
+    pre_revision_commit.connect(record)
+    try:
+        with transaction.atomic():
+            call_command("import_seeds", str(tmp_path), "--create-sections", stdout=StringIO())
+    finally:
+        pre_revision_commit.disconnect(record)
+    assert Article.objects.count() == 3
+    assert during and all(
+        values == {**IMPORT_SQLITE_PRAGMAS, "temp_store": before["temp_store"]} for values in during
+    )
+    assert IMPORT_SQLITE_PRAGMAS["temp_store"] != before["temp_store"]
     assert pragmas() == before
