@@ -198,14 +198,14 @@ def story_alternates(
     ]
 
 
-def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]]) -> dict:
-    return structured_data.breadcrumb_list(request, [(_("Home"), address("articles:home")), *trail])
+def breadcrumbs(request: HttpRequest, trail: Sequence[tuple[str, str]], *, at=address) -> dict:
+    return structured_data.breadcrumb_list(request, [(_("Home"), at("articles:home")), *trail])
 
 
-def section_trail(section: Section) -> Trail:
+def section_trail(section: Section, *, at=address) -> Trail:
     """The parent section if there is one, then the section."""
     sections = [section.parent, section] if section.parent_id else [section]
-    return [(s.name, s.get_absolute_url()) for s in sections]
+    return [(s.name, s.get_absolute_url(at=at)) for s in sections]
 
 
 def story_page(
@@ -213,11 +213,14 @@ def story_page(
     article: Article,
     parts: StoryParts,
     translations: Sequence[Article] = (),
+    *,
+    at=address,
 ) -> PageMeta:
     """Needs the story as ``views.render_story`` reads it, with its photo's sizes.
 
     The story's address is the one under its own language (``/fr/...`` for a French
-    story); ``translations`` are its published translations.
+    story); ``translations`` are its published translations; ``at`` makes the
+    addresses of its section, authors and home page (``addresses.bound_address``).
     """
     text = plain_text(article.body)
     description = summary(article.dek or text) or article.headline
@@ -230,11 +233,14 @@ def story_page(
         ]
     properties.append(("article:section", article.section.name))
     properties += [
-        ("article:author", request.build_absolute_uri(author.get_absolute_url()))
+        ("article:author", request.build_absolute_uri(author.get_absolute_url(at=at)))
         for author in parts.authors
     ]
     properties += [("article:tag", tag.name) for tag in parts.tags]
-    trail = [*section_trail(article.section), (article.headline, article.get_absolute_url())]
+    trail = [
+        *section_trail(article.section, at=at),
+        (article.headline, article.get_absolute_url()),
+    ]
     return page_meta(
         request,
         path=story_url(article),
@@ -245,8 +251,10 @@ def story_page(
         image=shared_image(request, article.lead_photo),
         properties=properties,
         structured=[
-            structured_data.news_article(article, parts, request, word_count=len(text.split())),
-            breadcrumbs(request, trail),
+            structured_data.news_article(
+                article, parts, request, word_count=len(text.split()), at=at
+            ),
+            breadcrumbs(request, trail, at=at),
         ],
         alternates=story_alternates(request, article, translations),
     )
