@@ -37,6 +37,8 @@ Trail = list[tuple[str, str]]
 def _escaped(value) -> str:
     """What ``conditional_escape(value)`` writes, without the lazy-text wrapper around
     Django's ``escape`` (about 1 µs a value; a story page's ``<head>`` has some forty)."""
+    if type(value) is str:
+        return escape(value)
     if isinstance(value, Promise):
         value = str(value)
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
