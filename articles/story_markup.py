@@ -12,14 +12,15 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from .addresses import address
 from .models import Article, Author, Tag
 from .story_parts import ShownTime
 
 
-def _byline(authors: list[Author]) -> str:
+def _byline(authors: list[Author], at) -> str:
     """ "By A", "By A and B", "By A, B and C", each name a link to the author's page."""
     links = [
-        f'<a href="{escape(author.get_absolute_url())}" rel="author">{escape(author.name)}</a>'
+        f'<a href="{escape(author.get_absolute_url(at=at))}" rel="author">{escape(author.name)}</a>'
         for author in authors
     ]
     names = links[-1]
@@ -40,11 +41,13 @@ def story_header(
     show_dek: bool,
     published: ShownTime | None,
     revised: ShownTime | None,
+    at=address,
 ) -> SafeString:
-    """The story's ``<header>``; ``text_language`` is the story's safe ``lang``/``dir``."""
+    """The story's ``<header>``; ``text_language`` is the story's safe ``lang``/``dir``;
+    ``at`` makes the links' addresses (``Section.get_absolute_url``)."""
     section = article.section
     dek = f'<p class="story-dek"{text_language}>{escape(article.dek)}</p>' if show_dek else ""
-    byline = _byline(authors) if authors else ""
+    byline = _byline(authors, at) if authors else ""
     credit = (
         f'<span class="credit">{escape(article.credit)}</span> &middot; ' if article.credit else ""
     )
@@ -60,7 +63,7 @@ def story_header(
     )
     return mark_safe(
         '<header class="story-header">\n'
-        f'    <p class="story-section"><a href="{escape(section.get_absolute_url())}">'
+        f'    <p class="story-section"><a href="{escape(section.get_absolute_url(at=at))}">'
         f"{escape(section.name)}</a></p>\n"
         f'    <h1 class="story-headline"{text_language}>{escape(article.headline)}</h1>\n'
         f"    {dek}\n"
@@ -74,12 +77,13 @@ def story_header(
     )
 
 
-def story_tags(tags: list[Tag]) -> SafeString:
-    """The story's tags as links, under a heading only screen readers announce."""
+def story_tags(tags: list[Tag], *, at=address) -> SafeString:
+    """The story's tags as links, under a heading only screen readers announce; ``at``
+    makes their addresses (``Tag.get_absolute_url``)."""
     if not tags:
         return mark_safe("")
     links = "".join(
-        f'<li><a href="{escape(tag.get_absolute_url())}" rel="tag">{escape(tag.name)}</a></li>'
+        f'<li><a href="{escape(tag.get_absolute_url(at=at))}" rel="tag">{escape(tag.name)}</a></li>'
         for tag in tags
     )
     return mark_safe(

@@ -233,18 +233,43 @@ def _ranked(alias: str, tag_count: int, limit: int) -> tuple[str, list]:
     first ``limit``, so only their publication times are looked up to order them.
     """
     stories = connections[alias].ops.quote_name(Article._meta.db_table)
-    newest, params = _newest(alias, tag_count)
-    shared, shared_params = _shared(alias, "candidate.content_object_id", tag_count)
-    # Each candidate's shared tags and publication time are read from indexes, one
-    # candidate at a time: never by reading every link of a common tag, nor every story.
+    counted, params = _counted(alias, tag_count)
+    # Each candidate's publication time is read from an index, one candidate at a time:
+    # never by reading every story.
     published = f"SELECT story.published_at FROM {stories} story WHERE story.id = counted.story_id"
     sql = (
-        f"WITH candidate AS ({newest}), counted AS (SELECT content_object_id AS story_id,"
-        f" ({shared}) AS shared FROM candidate)"
+        f"WITH {counted}"
         " SELECT counted.story_id FROM counted WHERE counted.shared >= COALESCE("
         f"(SELECT shared FROM counted ORDER BY shared DESC LIMIT 1 OFFSET {limit - 1}), 0)"
         f" ORDER BY counted.shared DESC, ({published}) DESC, counted.story_id DESC"
         f" LIMIT {limit}"
+    )
+    return sql, params
+
+
+def _counted(alias: str, tag_count: int) -> tuple[str, list]:
+    """The common table expressions that make ``counted``: each candidate's id
+    (``story_id``) and how many of the story's tags it carries (``shared``); and their
+    parameters (markers).
+
+    Each candidate's links are found with one search of the (story, tag) index: never
+    by reading every link of a common tag. On PostgreSQL the candidates' ids go to that
+    index as one array, in one scan for all of them, which costs its CPU less than a
+    subquery run for each candidate (about 0.07 ms of 0.9 a story page).
+    """
+    newest, params = _newest(alias, tag_count)
+    if _one_array(alias):
+        links = connections[alias].ops.quote_name(TaggedArticle._meta.db_table)
+        sql = (
+            "counted AS (SELECT link.content_object_id AS story_id, COUNT(*) AS shared"
+            f" FROM {links} link WHERE link.content_object_id = ANY(ARRAY({newest}))"
+            " AND +link.tag_id = ANY(%s::bigint[]) GROUP BY link.content_object_id)"
+        )
+        return sql, [*params, MARKER_TAGS]
+    shared, shared_params = _shared(alias, "candidate.content_object_id", tag_count)
+    sql = (
+        f"candidate AS ({newest}), counted AS (SELECT content_object_id AS story_id,"
+        f" ({shared}) AS shared FROM candidate)"
     )
     return sql, params + shared_params
 

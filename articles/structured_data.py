@@ -55,11 +55,12 @@ def organization(request: HttpRequest) -> dict:
 
 
 def news_article(
-    article: Article, parts: StoryParts, request: HttpRequest, *, word_count: int
+    article: Article, parts: StoryParts, request: HttpRequest, *, word_count: int, at=address
 ) -> dict:
     """A ``NewsArticle`` with authors, credit, section, keywords, photo and corrections.
 
-    ``word_count`` is that of the body's ``plain_text``, which the page works out once.
+    ``word_count`` is that of the body's ``plain_text``, which the page works out once;
+    ``at`` makes the authors' addresses (``addresses.bound_address``).
     """
     absolute = request.build_absolute_uri
     url = absolute(story_url(article))
@@ -73,7 +74,11 @@ def news_article(
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in parts.tags],
         "author": [
-            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(author.get_absolute_url(at=at)),
+            }
             for author in parts.authors
         ],
         "publisher": organization(request),

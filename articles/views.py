@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from . import metadata
+from .addresses import bound_address
 from .card_query import card_stories
 from .cards import cards_with_authors, story_card_lists, story_cards
 from .context_processors import menu_sections
@@ -333,6 +334,9 @@ def render_story(request, article, *, preview=False, share_link=None):
     menu = (
         {"nav_sections": menu_sections(article.page_menu)} if hasattr(article, "page_menu") else {}
     )
+    # Made once for the page's dozen addresses of sections, tags and authors: each
+    # ``address()`` reads the URLconf, script prefix and language again.
+    here = bound_address()
     # Worked out once: the page prints the story's language five times.
     text_language = format_html(' lang="{}" dir="{}"', article.language, article.direction)
     response = TemplateResponse(
@@ -351,11 +355,12 @@ def render_story(request, article, *, preview=False, share_link=None):
                 show_dek=bool(article.dek) and not article.dek_repeats_lead,
                 published=shown_time(article.published_at),
                 revised=shown_time(article.revised_at),
+                at=here,
             ),
-            "story_tags": story_tags(tags),
+            "story_tags": story_tags(tags, at=here),
             "preview": preview,
             "share_link": share_link,
-            "page_meta": metadata.story_page(request, article, parts, translations),
+            "page_meta": metadata.story_page(request, article, parts, translations, at=here),
             "translations": translation_links(translations),
             "related": cards_with_authors(
                 related,

@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Rendition
 
@@ -397,6 +398,18 @@ def test_hostile_text_stays_inside_attributes_and_json(client, frozen):
     assert data["headline"] == data["description"] == data["articleSection"] == HOSTILE
     assert data["keywords"] == [HOSTILE] and data["author"][0]["name"] == HOSTILE
     assert [name for name, _url in trail(tags)][1:] == [HOSTILE, HOSTILE]
+
+
+def test_head_values_are_written_as_django_escapes_them(client, frozen):
+    article = ArticleFactory(headline=HOSTILE, dek=HOSTILE, tags=[HOSTILE])
+    html = client.get(article.get_absolute_url()).text
+    for element in [
+        f'<meta name="description" content="{escape(HOSTILE)}">',
+        f'<meta property="og:title" content="{escape(HOSTILE)}">',
+        f'<meta property="article:tag" content="{escape(HOSTILE)}">',
+        f'<meta name="twitter:title" content="{escape(HOSTILE)}">',
+    ]:
+        assert element in html
 
 
 def test_arabic_story_page_reads_right_to_left_around_the_site_s_own_words(client, frozen):

@@ -58,8 +58,9 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return address("articles:section", slug=self.slug)
+    def get_absolute_url(self, *, at=address):
+        """``at``: an ``addresses.bound_address()`` when many addresses are made in a row."""
+        return at("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -84,8 +85,9 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return address("articles:author", slug=self.slug)
+    def get_absolute_url(self, *, at=address):
+        """``at``: an ``addresses.bound_address()`` when many addresses are made in a row."""
+        return at("articles:author", slug=self.slug)
 
 
 class Tag(TagBase):
@@ -96,8 +98,9 @@ class Tag(TagBase):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
 
-    def get_absolute_url(self):
-        return address("articles:tag", slug=self.slug)
+    def get_absolute_url(self, *, at=address):
+        """``at``: an ``addresses.bound_address()`` when many addresses are made in a row."""
+        return at("articles:tag", slug=self.slug)
 
 
 class TaggedArticleQuerySet(models.QuerySet):
