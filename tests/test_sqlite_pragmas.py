@@ -25,10 +25,8 @@ def pragmas() -> dict[str, int]:
         }
 
 
-def test_an_import_writes_with_its_settings_and_puts_the_connections_back(tmp_path, monkeypatch):
-    monkeypatch.setattr("articles.seeding.BATCH_SIZE", 2)
-    write_seed_files(tmp_path, 5)
-    before = pragmas()
+def settings_during_import(path) -> list[dict[str, int]]:
+    """The settings in effect as each batch of the import of ``path`` commits."""
     during = []
 
     def record(**kwargs):
@@ -36,9 +34,19 @@ def test_an_import_writes_with_its_settings_and_puts_the_connections_back(tmp_pa
 
     pre_revision_commit.connect(record)
     try:
-        call_command("import_seeds", str(tmp_path), "--create-sections", stdout=StringIO())
+        call_command("import_seeds", str(path), "--create-sections", stdout=StringIO())
     finally:
         pre_revision_commit.disconnect(record)
+    return during
+
+
+def test_an_import_writes_with_its_settings_and_puts_the_connections_back(tmp_path, monkeypatch):
+    monkeypatch.setattr("articles.seeding.BATCH_SIZE", 2)
+    write_seed_files(tmp_path, 5)
+    before = pragmas()
+
+    during = settings_during_import(tmp_path)
+
     assert Article.objects.count() == 5
     assert during and all(values == IMPORT_SQLITE_PRAGMAS for values in during)
     assert before != IMPORT_SQLITE_PRAGMAS
@@ -50,17 +58,10 @@ def test_an_import_inside_a_transaction_keeps_the_temporary_storage_it_found(tmp
     and still writes every file with the other settings."""
     write_seed_files(tmp_path, 3)
     before = pragmas()
-    during = []
 
-    def record(**kwargs):
-        during.append(pragmas())
+    with transaction.atomic():
+        during = settings_during_import(tmp_path)
 
-    pre_revision_commit.connect(record)
-    try:
-        with transaction.atomic():
-            call_command("import_seeds", str(tmp_path), "--create-sections", stdout=StringIO())
-    finally:
-        pre_revision_commit.disconnect(record)
     assert Article.objects.count() == 3
     assert during and all(
         values == {**IMPORT_SQLITE_PRAGMAS, "temp_store": before["temp_store"]} for values in during
