@@ -1,4 +1,4 @@
-"""Refresh a front cache (nginx, see deploy/nginx.conf) when a story changes.
+"""Refresh a front cache (nginx, see deploy/nginx/newsroom.conf) when a story changes.
 
 When ``NEWSROOM_FRONT_CACHE_URL`` is set, every change to a story asks the front cache
 for the pages that show it, at their address in every site language (``/fr/...``), with

@@ -174,7 +174,7 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 300 if (REDIS_URL or DEBUG) else 0)
 )
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", 60))
-# A front cache to refresh when a story changes (deploy/nginx.conf): its address as this
+# A front cache to refresh when a story changes (deploy/nginx/): its address as this
 # server reaches it, the secret its refresh requests carry, and the Host they name.
 NEWSROOM_FRONT_CACHE_URL = os.environ.get("NEWSROOM_FRONT_CACHE_URL", "")
 NEWSROOM_FRONT_CACHE_SECRET = os.environ.get("NEWSROOM_FRONT_CACHE_SECRET", "")
@@ -182,7 +182,7 @@ NEWSROOM_FRONT_CACHE_HOST = os.environ.get("NEWSROOM_FRONT_CACHE_HOST", "")
 if NEWSROOM_FRONT_CACHE_URL and len(NEWSROOM_FRONT_CACHE_SECRET) < 16:
     raise ImproperlyConfigured(
         "NEWSROOM_FRONT_CACHE_URL is set: set NEWSROOM_FRONT_CACHE_SECRET to a long random "
-        "value, the same one deploy/nginx.conf expects."
+        "value, the same one nginx's refresh-secret map holds (deploy/nginx/)."
     )
 
 AUTH_PASSWORD_VALIDATORS = [

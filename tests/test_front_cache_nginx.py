@@ -6,13 +6,7 @@ kept. Skipped where nginx is not installed (Debian's ``nginx`` package).
 """
 
 import gzip
-import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +15,7 @@ from articles import services
 from articles.front_cache import refresh as front_cache_refresh
 
 from .factories import ArticleFactory, PreviewLinkFactory
+from .local_servers import free_port, get, get_bytes, nginx
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -44,51 +39,14 @@ KEPT = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get_bytes(url: str, headers: dict | None = None):
-    """Status, headers and body of a GET, whatever the status."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def get(url: str, headers: dict | None = None):
-    """Status, headers and text of a GET, whatever the status."""
-    status, headers, body = get_bytes(url, headers)
-    return status, headers, body.decode()
-
-
 @pytest.fixture
 def front_cache(live_server, tmp_path, settings):
     """nginx with deploy/nginx/'s front cache on a port of its own, in front of the
     live server through the compressor, with Newsroom's page cache on; the address nginx
     answers at."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
-    tmp_path.chmod(0o755)  # nginx's workers may run as another user
     port, compressor_port = free_port(), free_port()
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    config = tmp_path / "nginx.conf"
-    config.write_text(
-        f"""{user}daemon off;
-worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
+    http = f"""
     proxy_cache_path {tmp_path}/cache keys_zone=newsroom:1m use_temp_path=off;
     include {DEPLOY}/front-cache-http.conf;
     map $http_x_newsroom_refresh $newsroom_refresh {{
@@ -112,27 +70,9 @@ http {{
             include {DEPLOY}/front-cache.conf;
         }}
     }}
-}}
 """
-    )
-    nginx = subprocess.Popen(
-        ["nginx", "-c", str(config), "-p", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    address = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert nginx.poll() is None, nginx.stderr.read().decode()
-                time.sleep(0.05)
-        yield address
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+    with nginx(tmp_path, http, port):
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_a_readers_second_request_is_answered_by_nginx_with_newsroom_s_headers(

@@ -9,7 +9,6 @@ NEWSROOM_REQUIRE_SCALE_OUT=1 so that a skip there is a failure).
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from django.db import connection
 from articles.models import Article
 
 from .factories import ArticleFactory, SectionFactory, UserFactory
+from .local_servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -44,12 +44,6 @@ def shared_services(db):
         if os.environ.get("NEWSROOM_REQUIRE_SCALE_OUT") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_app_server(env: dict) -> tuple[subprocess.Popen, str]:
