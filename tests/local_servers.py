@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -9,6 +10,20 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
+
+
+def installed(program: str) -> str:
+    """Where Debian's ``program`` is. Without it the test skips, or fails where
+    NEWSROOM_REQUIRE_NGINX=1: .ci/run installs nginx and openssl, and sets it."""
+    path = shutil.which(program)
+    if path is None:
+        reason = f"{program} is not installed (Debian's {program} package)"
+        if os.environ.get("NEWSROOM_REQUIRE_NGINX") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
 
 
 def free_port() -> int:
@@ -37,6 +52,7 @@ def get(url: str, headers: dict | None = None, context: ssl.SSLContext | None = 
 def nginx(folder: Path, http: str, port: int):
     """Run nginx with ``http`` inside its ``http { }``, its files in ``folder``, until
     the block ends; returns once it accepts connections on ``port``."""
+    command = installed("nginx")
     folder.chmod(0o755)  # nginx's workers may run as another user
     user = "user root;\n" if os.geteuid() == 0 else ""
     config = folder / "nginx.conf"
@@ -58,7 +74,7 @@ http {{
 """
     )
     process = subprocess.Popen(
-        ["nginx", "-c", str(config), "-p", str(folder)],
+        [command, "-c", str(config), "-p", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

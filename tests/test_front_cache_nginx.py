@@ -2,11 +2,11 @@
 
 A reader's second request is answered by nginx from its cache, with every header a
 browser acts on exactly as Newsroom sends it; editors and private answers are never
-kept. Skipped where nginx is not installed (Debian's ``nginx`` package).
+kept. Skipped where nginx is not installed (Debian's ``nginx`` package), except in CI
+(NEWSROOM_REQUIRE_NGINX=1).
 """
 
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,10 +17,7 @@ from articles.front_cache import refresh as front_cache_refresh
 from .factories import ArticleFactory, PreviewLinkFactory
 from .local_servers import free_port, get, get_bytes, nginx
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
 SECRET = "a-refresh-secret-for-tests"
