@@ -185,16 +185,25 @@ def test_the_refresh_secret_is_ignored_from_outside(site):
     assert headers["X-Front-Cache"] == "HIT"
 
 
-def test_static_files_go_out_compressed_and_kept_for_ever(site):
-    (site.static / "site.css").write_bytes(STYLES)
-    (site.static / "site.css.gz").write_bytes(gzip.compress(STYLES))
+@pytest.mark.parametrize(
+    "name, cache_control",
+    [
+        ("site.3f2a9c1d7e4b.css", "max-age=315360000, public, immutable"),
+        ("site.css", "max-age=60, public"),
+    ],
+)
+def test_static_files_go_out_compressed_and_hashed_names_are_kept_for_ever(
+    site, name, cache_control
+):
+    (site.static / name).write_bytes(STYLES)
+    (site.static / f"{name}.gz").write_bytes(gzip.compress(STYLES))
 
-    status, headers, body = read_bytes(site, "/static/site.css", {"Accept-Encoding": "gzip"})
+    status, headers, body = read_bytes(site, f"/static/{name}", {"Accept-Encoding": "gzip"})
 
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == STYLES
-    assert headers.get_all("Cache-Control") == ["max-age=315360000", "public, immutable"]
+    assert headers.get_all("Cache-Control") == [cache_control]
 
 
 def test_uploaded_media_cannot_run_as_a_page(site):
@@ -205,3 +214,4 @@ def test_uploaded_media_cannot_run_as_a_page(site):
     assert status == 200
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
